@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LevelsModule } from './levels/levels.module';
+
+@Module({
+  imports: [AppConfigModule, DatabaseModule, HealthModule, LevelsModule],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+  ],
+})
+export class AppModule {}

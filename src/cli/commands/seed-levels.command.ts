@@ -1,0 +1,13 @@
+import { seedLevels } from '../../levels/seed-levels';
+import { CliCommand } from '../cli-command';
+
+export const seedLevelsCommand: CliCommand = {
+  name: 'seed:levels',
+  usage: 'seed:levels',
+  description: 'Upsert the level tiers from src/levels/level-tiers.json (idempotent)',
+  async run({ dataSource }, _args, out) {
+    const count = await seedLevels(dataSource);
+    out(`seeded ${count} level tiers`);
+    return 0;
+  },
+};

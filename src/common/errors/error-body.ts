@@ -1,0 +1,6 @@
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string | string[];
+  correlationId?: string;
+}

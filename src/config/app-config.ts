@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnvironmentVariables, validateEnvironment } from './environment';
+
+/** The resolved, typed configuration: what the rest of the app reads. */
+export interface AppConfig {
+  nodeEnv: EnvironmentVariables['NODE_ENV'];
+  port: number;
+  databaseUrl?: string;
+  publicUrl: string;
+  frontendUrl: string;
+  jwtSecret: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  purchaseWebhookSecret?: string;
+  trustProxy?: string;
+  redisUrl?: string;
+  google?: { clientId: string; clientSecret: string };
+  logLevel: string;
+  dataDir: string;
+}
+
+export function loadAppConfig(env: Record<string, unknown> = process.env): AppConfig {
+  const vars = validateEnvironment(env);
+  const dataDir = resolve(vars.DATA_DIR ?? '.data');
+  const publicUrl = stripSlash(vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`);
+  return {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    databaseUrl: vars.DATABASE_URL,
+    publicUrl,
+    frontendUrl: stripSlash(vars.FRONTEND_URL ?? publicUrl),
+    jwtSecret: vars.JWT_SECRET ?? developmentSecret(dataDir),
+    smtpUrl: vars.SMTP_URL,
+    mailFrom: vars.MAIL_FROM ?? 'Referrals <no-reply@localhost>',
+    purchaseWebhookSecret: vars.PURCHASE_WEBHOOK_SECRET,
+    trustProxy: vars.TRUST_PROXY,
+    redisUrl: vars.REDIS_URL,
+    google:
+      vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET
+        ? { clientId: vars.GOOGLE_CLIENT_ID, clientSecret: vars.GOOGLE_CLIENT_SECRET }
+        : undefined,
+    logLevel: vars.LOG_LEVEL,
+    dataDir,
+  };
+}
+
+/** Outside production a secret is generated once and kept, so tokens survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,24 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Get()
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The service and its database answer' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
+  async check(): Promise<{ status: 'ok'; database: 'up' }> {
+    try {
+      await this.db.query('SELECT 1');
+    } catch {
+      throw new CommonException(CommonErrorCode.SERVICE_UNAVAILABLE, 'The database is not reachable');
+    }
+    return { status: 'ok', database: 'up' };
+  }
+}

@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class LevelDto {
+  @ApiProperty({ example: 2 })
+  level: number;
+
+  @ApiProperty({ example: 'Silver' })
+  name: string;
+
+  @ApiProperty({ example: 500 })
+  minPoints: number;
+
+  @ApiProperty({ type: [String] })
+  perks: string[];
+}

@@ -1,0 +1,20 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { LevelTier, levelTiers } from './level-tiers';
+
+/** Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing. */
+export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTier[] = levelTiers()): Promise<number> {
+  const run = async (m: EntityManager) => {
+    // Tiers may swap thresholds between runs; uniqueness is checked once all rows are in place.
+    await m.query(`SET CONSTRAINTS level_configs_min_points_key DEFERRED`);
+    await m.query(`DELETE FROM level_configs WHERE NOT (level = ANY($1::int[]))`, [tiers.map((t) => t.level)]);
+    await m.query(
+      `INSERT INTO level_configs (level, name, min_points, perks)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(level int, name varchar, "minPoints" bigint, perks jsonb)
+       ON CONFLICT (level) DO UPDATE SET name = EXCLUDED.name, min_points = EXCLUDED.min_points, perks = EXCLUDED.perks`,
+      [JSON.stringify(tiers)],
+    );
+  };
+  if (db instanceof DataSource) await db.transaction(run);
+  else await run(db);
+  return tiers.length;
+}

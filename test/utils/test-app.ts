@@ -1,0 +1,33 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { createLogger } from '../../src/common/logging/logger';
+import { configureApp } from '../../src/configure-app';
+
+export interface TestApp {
+  app: INestApplication;
+  /** The listening base URL, for socket.io-client and other real clients. */
+  url: string;
+  http: TestAgent;
+  close(): Promise<void>;
+}
+
+/** The real AppModule on the file's own database, listening on a free port. */
+export async function createTestApp(
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+): Promise<TestApp> {
+  const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule] })).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: false });
+  configureApp(app, createLogger(process.env.LOG_LEVEL ?? 'silent'));
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    url: url.replace('[::1]', '127.0.0.1'),
+    http: request(app.getHttpServer()),
+    close: () => app.close(),
+  };
+}
