@@ -2,13 +2,22 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
+import { AuthCoreModule } from './auth/auth-core.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LevelsModule } from './levels/levels.module';
+import { RealtimeModule } from './notifications/realtime.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, HealthModule, LevelsModule],
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    AuthCoreModule,
+    RealtimeModule,
+    HealthModule,
+    LevelsModule,
+  ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from './guards/jwt-auth.guard';
+import { RolesGuard } from './guards/roles.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { TokenService } from './token.service';
+
+/** Token signing and the guards every module's controllers use. */
+@Global()
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { expiresIn: '1h', algorithm: 'HS256' },
+      }),
+    }),
+  ],
+  providers: [JwtStrategy, TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  exports: [TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+})
+export class AuthCoreModule {}

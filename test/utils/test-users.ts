@@ -1,0 +1,29 @@
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TokenService } from '../../src/auth/token.service';
+import { UserRole } from '../../src/users/entities/user.entity';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  token: string;
+}
+
+/** Inserts a user directly (no sign-up flow) and signs an access token for it. */
+export async function createTestUser(
+  app: INestApplication,
+  fields: { email?: string; name?: string; role?: UserRole; referralCode?: string | null } = {},
+): Promise<TestUser> {
+  const email = fields.email ?? `user-${randomUUID().slice(0, 8)}@example.com`;
+  const name = fields.name ?? `User ${email.split('@')[0]}`;
+  const role = fields.role ?? 'user';
+  const [row] = await app.get(DataSource).query(
+    `INSERT INTO users (email, email_canonical, name, role, referral_code) VALUES ($1, lower($1), $2, $3, $4) RETURNING id`,
+    [email, name, role, fields.referralCode ?? null],
+  );
+  const token = app.get(TokenService).sign({ id: row.id, role });
+  return { id: row.id, email, name, role, token };
+}
