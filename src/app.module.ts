@@ -6,6 +6,7 @@ import { AuthCoreModule } from './auth/auth-core.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
 import { RealtimeModule } from './notifications/realtime.module';
 
@@ -15,6 +16,7 @@ import { RealtimeModule } from './notifications/realtime.module';
     DatabaseModule,
     AuthCoreModule,
     RealtimeModule,
+    JobsModule,
     HealthModule,
     LevelsModule,
   ],

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { installJobSchema } from '../jobs/install-job-schema';
 import { seedLevels } from '../levels/seed-levels';
 import { dataSourceOptions } from './data-source-options';
 
@@ -13,6 +14,7 @@ export async function prepareDatabase(url: string): Promise<PreparedDatabase> {
   try {
     const ran = await db.runMigrations({ transaction: 'each' });
     const levelsSeeded = await seedLevels(db);
+    await installJobSchema(url);
     return { migrationsRun: ran.map((m) => m.name), levelsSeeded };
   } finally {
     await db.destroy();

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
@@ -17,9 +17,10 @@ export interface TestApp {
 
 /** The real AppModule on the file's own database, listening on a free port. */
 export async function createTestApp(
-  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  options: { imports?: Array<Type | DynamicModule>; customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
 ): Promise<TestApp> {
-  const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule] })).compile();
+  const customize = options.customize ?? ((b) => b);
+  const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: false });
   configureApp(app, createLogger(process.env.LOG_LEVEL ?? 'silent'));
   await app.listen(0, '127.0.0.1');

@@ -1,0 +1,16 @@
+import type { Request } from 'express';
+
+export interface ClientSignals {
+  /** The socket address, or the X-Forwarded-For client when TRUST_PROXY names the proxy (Express `req.ip`). */
+  ip: string | null;
+  /** X-Device-Id as the dashboard sends it, when it is a sane opaque id. */
+  deviceId: string | null;
+}
+
+const DEVICE_ID = /^[A-Za-z0-9._:-]{1,255}$/;
+
+export function clientSignals(req: Request): ClientSignals {
+  const header = req.headers['x-device-id'];
+  const deviceId = typeof header === 'string' && DEVICE_ID.test(header) ? header : null;
+  return { ip: req.ip ?? req.socket.remoteAddress ?? null, deviceId };
+}

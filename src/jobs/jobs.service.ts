@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PgBoss, SendOptions } from 'pg-boss';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobDefinition } from './job-definition';
+import { transactionDb } from './transaction-db';
+
+export const JOBS_SCHEMA = 'pgboss';
+
+/**
+ * pg-boss on the app's PostgreSQL. Modules register their jobs in `onModuleInit`;
+ * queues and workers start once the whole app is up, on every instance.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobsService.name);
+  private readonly definitions = new Map<string, JobDefinition<any>>();
+  private boss?: PgBoss;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  register<T extends object>(definition: JobDefinition<T>): void {
+    if (this.definitions.has(definition.name)) throw new Error(`job ${definition.name} is registered twice`);
+    this.definitions.set(definition.name, definition);
+  }
+
+  /** Enqueues a job; pass the transaction's manager so the job commits with the write that causes it. */
+  async send<T extends object>(name: string, data: T, options: SendOptions & { manager?: EntityManager } = {}): Promise<string | null> {
+    const { manager, ...rest } = options;
+    return this.started().send(name, data, manager ? { ...rest, db: transactionDb(manager) } : rest);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const boss = new PgBoss({
+      connectionString: this.config.databaseUrl,
+      schema: JOBS_SCHEMA,
+      application_name: 'referral-points-jobs',
+      max: 5,
+      useListenNotify: true,
+    });
+    boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
+    await boss.start();
+    this.boss = boss;
+    for (const def of this.definitions.values()) {
+      await boss.createQueue(def.name, { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, ...def.queue });
+    }
+    for (const def of this.definitions.values()) {
+      await boss.work<object>(
+        def.name,
+        { batchSize: def.batchSize ?? 1, localConcurrency: def.localConcurrency ?? 1, pollingIntervalSeconds: 2 },
+        async (jobs) => {
+          for (const job of jobs) await def.handle(job.data, job);
+        },
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss?.stop({ graceful: true, timeout: 5_000 });
+    this.boss = undefined;
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('pg-boss is not started yet');
+    return this.boss;
+  }
+}
