@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
 import { RealtimeModule } from './notifications/realtime.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { RealtimeModule } from './notifications/realtime.module';
     AuthCoreModule,
     RealtimeModule,
     JobsModule,
+    RateLimitModule,
     HealthModule,
     LevelsModule,
   ],

@@ -19,6 +19,9 @@ export interface AppConfig {
   google?: { clientId: string; clientSecret: string };
   logLevel: string;
   dataDir: string;
+  rateLimitScale: number;
+  referralVelocityPerHour: number;
+  clickRecording: boolean;
 }
 
 export function loadAppConfig(env: Record<string, unknown> = process.env): AppConfig {
@@ -43,6 +46,9 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
         : undefined,
     logLevel: vars.LOG_LEVEL,
     dataDir,
+    rateLimitScale: vars.RATE_LIMIT_SCALE,
+    referralVelocityPerHour: vars.REFERRAL_VELOCITY_PER_HOUR,
+    clickRecording: ['on', 'true', '1'].includes(vars.CLICK_RECORDING),
   };
 }
 

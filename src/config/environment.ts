@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -9,6 +10,7 @@ import {
   Max,
   Min,
   MinLength,
+  getMetadataStorage,
   validateSync,
 } from 'class-validator';
 
@@ -94,6 +96,23 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DATA_DIR?: string;
+
+  /** Multiplies every rate limit; 0 turns them off (load tests). */
+  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'RATE_LIMIT_SCALE must be a number >= 0' })
+  @Min(0, { message: 'RATE_LIMIT_SCALE must be a number >= 0' })
+  RATE_LIMIT_SCALE = 1;
+
+  /** A referrer with this many referees in the last hour has further sign-ups flagged (VELOCITY). */
+  @Transform(toInt)
+  @IsInt({ message: 'REFERRAL_VELOCITY_PER_HOUR must be an integer >= 1' })
+  @Min(1, { message: 'REFERRAL_VELOCITY_PER_HOUR must be an integer >= 1' })
+  REFERRAL_VELOCITY_PER_HOUR = 10;
+
+  /** Whether GET /r/:code records clicks for the funnel (on/off, true/false, 1/0). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['on', 'off', 'true', 'false', '1', '0'], { message: 'CLICK_RECORDING must be on or off' })
+  CLICK_RECORDING = 'on';
 }
 
 export class ConfigurationError extends Error {
@@ -103,10 +122,14 @@ export class ConfigurationError extends Error {
   }
 }
 
-const KEYS = Object.keys(new EnvironmentVariables()).concat([
-  'DATABASE_URL', 'PUBLIC_URL', 'FRONTEND_URL', 'JWT_SECRET', 'SMTP_URL', 'MAIL_FROM', 'PURCHASE_WEBHOOK_SECRET',
-  'TRUST_PROXY', 'REDIS_URL', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'DATA_DIR',
-]);
+/** Every variable the class declares, read from its validation metadata. */
+const KEYS = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+      .map((m) => m.propertyName),
+  ),
+];
 
 /** Parses and checks `env`; throws a ConfigurationError naming each bad variable. */
 export function validateEnvironment(env: Record<string, unknown>): EnvironmentVariables {

@@ -1,7 +1,10 @@
 import { CreateUsers1763700000000 } from '../../migrations/1763700000000-CreateUsers';
+import { CreateRateLimits1763700050000 } from '../../migrations/1763700050000-CreateRateLimits';
 import { CreateReferrals1763700000100 } from '../../migrations/1763700000100-CreateReferrals';
 import { CreatePointTransactions1763700000200 } from '../../migrations/1763700000200-CreatePointTransactions';
 import { CreateLevelConfigs1763700000300 } from '../../migrations/1763700000300-CreateLevelConfigs';
+import { CreateReferralClicks1763700150000 } from '../../migrations/1763700150000-CreateReferralClicks';
+import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700150100-CreateSocketIoAttachments';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -9,4 +12,7 @@ export const migrations = [
   CreateReferrals1763700000100,
   CreatePointTransactions1763700000200,
   CreateLevelConfigs1763700000300,
+  CreateRateLimits1763700050000,
+  CreateReferralClicks1763700150000,
+  CreateSocketIoAttachments1763700150100,
 ];
