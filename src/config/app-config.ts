@@ -16,7 +16,8 @@ export interface AppConfig {
   purchaseWebhookSecret?: string;
   trustProxy?: string;
   redisUrl?: string;
-  google?: { clientId: string; clientSecret: string };
+  /** Set only when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are; the URLs default to Google's. */
+  google?: { clientId: string; clientSecret: string; authUrl: string; tokenUrl: string; userInfoUrl: string };
   logLevel: string;
   dataDir: string;
   rateLimitScale: number;
@@ -42,7 +43,13 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
     redisUrl: vars.REDIS_URL,
     google:
       vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET
-        ? { clientId: vars.GOOGLE_CLIENT_ID, clientSecret: vars.GOOGLE_CLIENT_SECRET }
+        ? {
+            clientId: vars.GOOGLE_CLIENT_ID,
+            clientSecret: vars.GOOGLE_CLIENT_SECRET,
+            authUrl: vars.GOOGLE_AUTH_URL ?? 'https://accounts.google.com/o/oauth2/v2/auth',
+            tokenUrl: vars.GOOGLE_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
+            userInfoUrl: vars.GOOGLE_USERINFO_URL ?? 'https://openidconnect.googleapis.com/v1/userinfo',
+          }
         : undefined,
     logLevel: vars.LOG_LEVEL,
     dataDir,

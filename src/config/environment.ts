@@ -89,6 +89,21 @@ export class EnvironmentVariables {
   @IsString()
   GOOGLE_CLIENT_SECRET?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(urlOptions, { message: 'GOOGLE_AUTH_URL must be an http(s) URL' })
+  GOOGLE_AUTH_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(urlOptions, { message: 'GOOGLE_TOKEN_URL must be an http(s) URL' })
+  GOOGLE_TOKEN_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(urlOptions, { message: 'GOOGLE_USERINFO_URL must be an http(s) URL' })
+  GOOGLE_USERINFO_URL?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
