@@ -7,6 +7,7 @@ import { requestLogging } from './common/logging/request-logging';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
+import { ClusterIoAdapter } from './notifications/socket-adapter';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
 export function configureApp(app: INestApplication, logger: Logger): AppConfig {
@@ -17,6 +18,7 @@ export function configureApp(app: INestApplication, logger: Logger): AppConfig {
   express.use(requestLogging(logger));
   express.use(cookieParser());
   express.useBodyParser('json', { limit: '100kb' });
+  app.useWebSocketAdapter(new ClusterIoAdapter(app, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl }));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

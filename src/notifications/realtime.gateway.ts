@@ -1,0 +1,41 @@
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { AuthUser } from '../auth/auth-user';
+import { TokenService } from '../auth/token.service';
+import { ServerToClientEvents, userRoom } from './realtime-events';
+import { RealtimeService } from './realtime.service';
+
+type RealtimeServer = Server<Record<string, never>, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
+type RealtimeSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
+
+/**
+ * Server-to-client only: each socket joins its own `user-{id}` room and nothing else. There
+ * are no message handlers, so a client cannot join another room or trigger anything.
+ */
+@WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
+export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGatewayConnection<RealtimeSocket> {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  afterInit(server: RealtimeServer): void {
+    // Refusing in a middleware gives the client a `connect_error`, not a connect then a drop.
+    server.use((socket, next) => {
+      const user = this.tokens.verify(socket.handshake.auth?.token);
+      if (!user) return next(new Error('unauthorized'));
+      socket.data.user = user;
+      next();
+    });
+    this.realtime.attach(server);
+  }
+
+  handleConnection(socket: RealtimeSocket): void {
+    const user = socket.data.user ?? this.tokens.verify(socket.handshake.auth?.token);
+    if (!user) {
+      socket.disconnect(true);
+      return;
+    }
+    void socket.join(userRoom(user.id));
+  }
+}

@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ReferralItemDto {
+  @ApiProperty({ format: 'uuid', description: 'The referral id' })
+  id: string;
+
+  @ApiProperty({ example: 'Jane Doe' })
+  name: string;
+
+  @ApiProperty({ example: 'j***@example.com', description: 'Masked' })
+  email: string;
+
+  @ApiProperty({
+    enum: ['pending', 'converted', 'flagged', 'rejected'],
+    description: 'rejected: the sign-up used your code but was not counted (e.g. SELF_REFERRAL)',
+  })
+  status: string;
+
+  @ApiProperty({ enum: [1, 2], description: '1: your referee; 2: a referee of your referee' })
+  level: number;
+
+  @ApiProperty({ format: 'date-time' })
+  joinedAt: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  convertedAt: string | null;
+
+  @ApiProperty({ description: 'Points you earned from this referee' })
+  pointsEarned: number;
+}
+
+export class ReferralStatsDto {
+  @ApiProperty() totalReferrals: number;
+  @ApiProperty() activeReferrals: number;
+  @ApiProperty() convertedReferrals: number;
+  @ApiProperty() totalEarned: number;
+}
+
+export class ReferralListDto {
+  @ApiProperty({ type: [ReferralItemDto] })
+  items: ReferralItemDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+
+  @ApiProperty({ type: ReferralStatsDto })
+  stats: ReferralStatsDto;
+}

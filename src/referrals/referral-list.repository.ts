@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ListCursor } from './list-cursor';
+
+export interface ReferralListRow {
+  id: string;
+  name: string;
+  email: string;
+  status: string;
+  level: number;
+  joinedAt: Date;
+  convertedAt: Date | null;
+  pointsEarned: number;
+  cursorAt: string;
+}
+
+export interface ReferralStats {
+  totalReferrals: number;
+  activeReferrals: number;
+  convertedReferrals: number;
+  totalEarned: number;
+}
+
+@Injectable()
+export class ReferralListRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The referrer's referees (level 1, rejected ones included so the referrer sees what did not
+   * count) and, with depth 2, the attributed referees of their attributed referees (level 2),
+   * newest first. pointsEarned sums the referrer's live ledger entries tagged with that referee.
+   */
+  async page(referrerId: string, opts: { depth: 1 | 2; limit: number; after?: ListCursor }): Promise<ReferralListRow[]> {
+    const rows = await this.db.query(
+      `WITH tree AS (
+         SELECT r.id, r.referee_id, r.status, r.created_at, r.converted_at, 1 AS level
+           FROM referrals r WHERE r.referrer_id = $1
+         UNION ALL
+         SELECT r2.id, r2.referee_id, r2.status, r2.created_at, r2.converted_at, 2 AS level
+           FROM referrals r1 JOIN referrals r2 ON r2.referrer_id = r1.referee_id
+          WHERE $2::int >= 2 AND r1.referrer_id = $1 AND r1.status <> 'rejected' AND r2.status <> 'rejected'
+       )
+       SELECT t.id, u.name, u.email, t.status, t.level, t.created_at AS joined_at, t.converted_at,
+              to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+              COALESCE((SELECT sum(p.amount) FROM point_transactions p
+                         WHERE p.user_id = $1 AND p.status <> 'voided' AND p.metadata->>'refereeId' = t.referee_id::text), 0)::bigint
+                AS points_earned
+         FROM tree t JOIN users u ON u.id = t.referee_id
+        WHERE $4::timestamptz IS NULL OR (t.created_at, t.id) < ($4::timestamptz, $5::uuid)
+        ORDER BY t.created_at DESC, t.id DESC
+        LIMIT $3`,
+      [referrerId, opts.depth, opts.limit, opts.after?.createdAt ?? null, opts.after?.id ?? null],
+    );
+    return rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      status: r.status,
+      level: r.level,
+      joinedAt: r.joined_at,
+      convertedAt: r.converted_at,
+      pointsEarned: Number(r.points_earned),
+      cursorAt: r.cursor_at,
+    }));
+  }
+
+  async stats(userId: string): Promise<ReferralStats | undefined> {
+    const [row] = await this.db.query(
+      `SELECT total_referrals, active_referrals, converted_referrals, total_earned
+         FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      [userId],
+    );
+    if (!row) return undefined;
+    return {
+      totalReferrals: row.total_referrals,
+      activeReferrals: row.active_referrals,
+      convertedReferrals: row.converted_referrals,
+      totalEarned: Number(row.total_earned),
+    };
+  }
+}

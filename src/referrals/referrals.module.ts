@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { FraudModule } from '../fraud/fraud.module';
+import { ClickRecorderService } from './click-recorder.service';
+import { REFERRAL_CODE_GENERATOR, randomReferralCodeGenerator } from './referral-code.generator';
+import { ReferralListRepository } from './referral-list.repository';
+import { ReferralListService } from './referral-list.service';
+import { ReferralsController } from './referrals.controller';
+import { ReferralsRepository } from './referrals.repository';
+import { ReferralsService } from './referrals.service';
+import { ShortLinkController } from './short-link.controller';
+
+@Module({
+  imports: [FraudModule],
+  controllers: [ReferralsController, ShortLinkController],
+  providers: [
+    ReferralsService,
+    ReferralsRepository,
+    ReferralListService,
+    ReferralListRepository,
+    ClickRecorderService,
+    { provide: REFERRAL_CODE_GENERATOR, useValue: randomReferralCodeGenerator },
+  ],
+  exports: [ReferralsService],
+})
+export class ReferralsModule {}

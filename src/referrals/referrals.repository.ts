@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+export interface LockedReferrer {
+  id: string;
+  email: string;
+  signupIp: string | null;
+  signupDeviceId: string | null;
+  deleted: boolean;
+}
+
+export interface ReferralClick {
+  referrerId: string;
+  code: string;
+  ipHash: string | null;
+  deviceId: string | null;
+  at: Date;
+}
+
+export type SetCodeResult = 'set' | 'unchanged' | 'missing';
+
+@Injectable()
+export class ReferralsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The live (not deleted) owner of a code. */
+  async findOwnerOfCode(code: string): Promise<string | undefined> {
+    const [row] = await this.db.query(`SELECT id FROM users WHERE referral_code = $1 AND deleted_at IS NULL`, [code]);
+    return row?.id;
+  }
+
+  /** Locks the code's owner, deleted or not, so concurrent sign-ups for one referrer are judged one at a time. */
+  async lockReferrerByCode(manager: EntityManager, code: string): Promise<LockedReferrer | undefined> {
+    const [row] = await manager.query(
+      `SELECT id, email, signup_ip, signup_device_id, deleted_at IS NOT NULL AS deleted
+         FROM users WHERE referral_code = $1 FOR UPDATE`,
+      [code],
+    );
+    if (!row) return undefined;
+    return { id: row.id, email: row.email, signupIp: row.signup_ip, signupDeviceId: row.signup_device_id, deleted: row.deleted };
+  }
+
+  async insertReferral(
+    manager: EntityManager,
+    r: { referrerId: string; refereeId: string; code: string; status: string; reasons: string[] },
+  ): Promise<string> {
+    const [row] = await manager.query(
+      `INSERT INTO referrals (referrer_id, referee_id, code, status, reasons) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id`,
+      [r.referrerId, r.refereeId, r.code, r.status, JSON.stringify(r.reasons)],
+    );
+    return row.id;
+  }
+
+  /** Links the referee to the referrer and counts it, in one statement; the referrer's new total. */
+  async attribute(manager: EntityManager, refereeId: string, referrerId: string): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [[row]] = await manager.query(
+      `WITH referee AS (
+         UPDATE users SET referred_by_id = $2, updated_at = now() WHERE id = $1 AND referred_by_id IS NULL RETURNING id
+       )
+       UPDATE users SET total_referrals = total_referrals + 1, active_referrals = active_referrals + 1,
+                        last_referral_at = now(), updated_at = now()
+        WHERE id = $2 AND EXISTS (SELECT 1 FROM referee)
+        RETURNING total_referrals`,
+      [refereeId, referrerId],
+    );
+    if (!row) throw new Error(`referee ${refereeId} is missing or already attributed`);
+    return row.total_referrals;
+  }
+
+  /** Throws a 23505 QueryFailedError when another user holds the code. */
+  async setReferralCode(userId: string, code: string): Promise<SetCodeResult> {
+    const [rows] = await this.db.query(
+      `UPDATE users SET referral_code = $2, updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL AND referral_code IS DISTINCT FROM $2 RETURNING id`,
+      [userId, code],
+    );
+    if (rows.length > 0) return 'set';
+    const [exists] = await this.db.query(`SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
+    return exists ? 'unchanged' : 'missing';
+  }
+
+  /** One multi-row INSERT for a batch of clicks. */
+  async insertClicks(clicks: ReferralClick[]): Promise<void> {
+    if (clicks.length === 0) return;
+    await this.db.query(
+      `INSERT INTO referral_clicks (referrer_id, code, ip_hash, device_id, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::char(64)[], $4::varchar[], $5::timestamptz[])`,
+      [
+        clicks.map((c) => c.referrerId),
+        clicks.map((c) => c.code),
+        clicks.map((c) => c.ipHash),
+        clicks.map((c) => c.deviceId),
+        clicks.map((c) => c.at.toISOString()),
+      ],
+    );
+  }
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driver?.code === '23505' && driver.constraint === constraint;
+}

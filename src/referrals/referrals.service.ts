@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuthErrorCode, AuthException } from '../auth/auth.exception';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { FraudService } from '../fraud/fraud.service';
+import { DomainEvent } from '../notifications/realtime-events';
+import { maskEmail } from '../users/email-canonical';
+import { normaliseReferralCode, REFERRAL_CODE_GENERATOR, ReferralCodeGenerator } from './referral-code.generator';
+import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
+import { isUniqueViolation, ReferralsRepository } from './referrals.repository';
+
+const CODE_ATTEMPTS = 5;
+
+export interface SignupAttribution {
+  referral: { status: 'pending' | 'flagged' | 'rejected'; reasons: string[] } | null;
+  events: DomainEvent[];
+}
+
+@Injectable()
+export class ReferralsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REFERRAL_CODE_GENERATOR) private readonly generator: ReferralCodeGenerator,
+    private readonly repository: ReferralsRepository,
+    private readonly fraud: FraudService,
+  ) {}
+
+  /** Trims and upper-cases; '' / undefined → undefined; unknown code → throws AuthException(INVALID_REFERRAL_CODE). */
+  async checkCode(raw: string | undefined | null): Promise<string | undefined> {
+    if (raw === undefined || raw === null || raw.trim() === '') return undefined;
+    const code = normaliseReferralCode(raw);
+    if (code && (await this.repository.findOwnerOfCode(code))) return code;
+    throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
+  }
+
+  /** The live owner of a code, for the short link. */
+  ownerOfCode(code: string): Promise<string | undefined> {
+    return this.repository.findOwnerOfCode(code);
+  }
+
+  /**
+   * Called inside the verify (or Google-create) transaction right after the user row is
+   * inserted. Returns the events to publish after commit.
+   */
+  async attributeSignup(
+    manager: EntityManager,
+    input: {
+      refereeId: string;
+      refereeEmail: string;
+      refereeName: string;
+      code: string | undefined;
+      ip: string | null;
+      deviceId: string | null;
+    },
+  ): Promise<SignupAttribution> {
+    const code = normaliseReferralCode(input.code);
+    if (!code) return { referral: null, events: [] };
+    // The code may have been rotated away since sign-up: then nobody is credited.
+    const referrer = await this.repository.lockReferrerByCode(manager, code);
+    if (!referrer) return { referral: null, events: [] };
+    const verdict = await this.fraud.assessSignup(manager, {
+      referrer,
+      referee: { id: input.refereeId, email: input.refereeEmail, ip: input.ip, deviceId: input.deviceId },
+    });
+    await this.repository.insertReferral(manager, {
+      referrerId: referrer.id,
+      refereeId: input.refereeId,
+      code,
+      status: verdict.status,
+      reasons: verdict.reasons,
+    });
+    const referral = { status: verdict.status, reasons: [...verdict.reasons] };
+    if (verdict.status === 'rejected') return { referral, events: [] };
+    const totalReferrals = await this.repository.attribute(manager, input.refereeId, referrer.id);
+    const event: DomainEvent<'referral-signup'> = {
+      userId: referrer.id,
+      event: 'referral-signup',
+      payload: { refereeName: input.refereeName, refereeEmail: maskEmail(input.refereeEmail), totalReferrals },
+    };
+    return { referral, events: [event] };
+  }
+
+  /** Creates the user's code or rotates it: the old one stops resolving at once. */
+  async generateCode(userId: string): Promise<{ code: string; url: string }> {
+    for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+      const code = this.generator.next();
+      try {
+        const result = await this.repository.setReferralCode(userId, code);
+        if (result === 'missing') throw new ReferralsException(ReferralsErrorCode.USER_NOT_FOUND, 'This account no longer exists');
+        if (result === 'set') return { code, url: this.shortLink(code) };
+      } catch (error) {
+        if (!isUniqueViolation(error, 'users_referral_code_key')) throw error;
+      }
+    }
+    throw new ReferralsException(
+      ReferralsErrorCode.REFERRAL_CODE_UNAVAILABLE,
+      'Could not allocate a unique referral code; please try again',
+      { 'Retry-After': '1' },
+    );
+  }
+
+  shortLink(code: string): string {
+    return `${this.config.publicUrl}/r/${code}`;
+  }
+}
