@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { AuthCoreModule } from './auth/auth-core.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -21,6 +22,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     RateLimitModule,
     HealthModule,
     LevelsModule,
+    AuthModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -3,6 +3,7 @@ import { CreateRateLimits1763700050000 } from '../../migrations/1763700050000-Cr
 import { CreateReferrals1763700000100 } from '../../migrations/1763700000100-CreateReferrals';
 import { CreatePointTransactions1763700000200 } from '../../migrations/1763700000200-CreatePointTransactions';
 import { CreateLevelConfigs1763700000300 } from '../../migrations/1763700000300-CreateLevelConfigs';
+import { CreatePendingSignups1763700100000 } from '../../migrations/1763700100000-CreatePendingSignups';
 import { CreateReferralClicks1763700150000 } from '../../migrations/1763700150000-CreateReferralClicks';
 import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700150100-CreateSocketIoAttachments';
 
@@ -13,6 +14,7 @@ export const migrations = [
   CreatePointTransactions1763700000200,
   CreateLevelConfigs1763700000300,
   CreateRateLimits1763700050000,
+  CreatePendingSignups1763700100000,
   CreateReferralClicks1763700150000,
   CreateSocketIoAttachments1763700150100,
 ];

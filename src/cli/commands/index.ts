@@ -1,5 +1,6 @@
 import { CliCommand } from '../cli-command';
 import { migrationRevert, migrationRun } from './migration.commands';
 import { seedLevelsCommand } from './seed-levels.command';
+import { usersPromoteCommand } from './users-promote.command';
 
-export const commands: CliCommand[] = [migrationRun, migrationRevert, seedLevelsCommand];
+export const commands: CliCommand[] = [migrationRun, migrationRevert, seedLevelsCommand, usersPromoteCommand];

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { clientSignals } from '../common/http/client-signals';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
+import { UserDto } from '../users/dto/user.dto';
+import { AuthUser } from './auth-user';
+import { AuthService } from './auth.service';
+import { CurrentUser } from './current-user.decorator';
+import { LoginResponseDto, VerifyEmailCodeResponseDto } from './dto/auth-response.dto';
+import { LoginDto } from './dto/login.dto';
+import { SignUpDto, SignUpResponseDto } from './dto/sign-up.dto';
+import { ResendCodeDto, VerifyEmailCodeDto } from './dto/verify-email-code.dto';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('sign-up')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @RateLimit('sign-up')
+  @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'A 6-digit code is mailed' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED or INVALID_REFERRAL_CODE' })
+  @ApiResponse({ status: 409, description: 'EMAIL_TAKEN' })
+  signUp(@Body() body: SignUpDto, @Req() req: Request): Promise<SignUpResponseDto> {
+    const cookie: unknown = req.cookies?.ref;
+    return this.auth.signUp(body, typeof cookie === 'string' ? cookie : undefined, clientSignals(req));
+  }
+
+  @Post('verify-email-code')
+  @RateLimit('verify')
+  @ApiResponse({ status: 201, type: VerifyEmailCodeResponseDto })
+  @ApiResponse({ status: 400, description: 'INVALID_CODE or CODE_EXPIRED' })
+  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS: 5 wrong codes lock it; resend issues a new one' })
+  verifyEmailCode(@Body() body: VerifyEmailCodeDto, @Req() req: Request): Promise<VerifyEmailCodeResponseDto> {
+    return this.auth.verifyEmailCode(body, clientSignals(req));
+  }
+
+  @Post('resend-code')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @RateLimit('resend')
+  @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'Always, whether or not the email is pending' })
+  resendCode(@Body() body: ResendCodeDto): Promise<SignUpResponseDto> {
+    return this.auth.resendCode(body.email);
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('login')
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  login(@Body() body: LoginDto): Promise<LoginResponseDto> {
+    return this.auth.login(body);
+  }
+
+  @Get('me')
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserDto })
+  @ApiResponse({ status: 401, description: 'UNAUTHORIZED' })
+  me(@CurrentUser() user: AuthUser): Promise<UserDto> {
+    return this.auth.me(user.id);
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { parseTrustProxy } from '../common/http/trust-proxy';
+import { MailModule } from '../mail/mail.module';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { GoogleAuthController } from './google/google-auth.controller';
+import { GoogleSignInService } from './google/google-sign-in.service';
+import { GoogleStrategy } from './google/google.strategy';
+import { PasswordHasher } from './password-hasher';
+import { PendingSignupsRepository } from './pending-signups.repository';
+import { VerificationCodes } from './verification-codes';
+
+@Module({
+  imports: [UsersModule, ReferralsModule, MailModule],
+  controllers: [AuthController, GoogleAuthController],
+  providers: [
+    AuthService,
+    GoogleSignInService,
+    PendingSignupsRepository,
+    VerificationCodes,
+    PasswordHasher,
+    {
+      // Registers the passport strategy only when Google is configured; the guard answers 404 otherwise.
+      provide: GoogleStrategy,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.google ? new GoogleStrategy(config.google, parseTrustProxy(config.trustProxy) !== false) : null,
+    },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Trim } from './trim';
+
+export class VerifyEmailCodeDto {
+  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  code: string;
+}
+
+export class ResendCodeDto {
+  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  @IsEmail()
+  email: string;
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CODE_TTL_MINUTES } from './verification-codes';
+
+export interface PendingSignupInput {
+  email: string;
+  name: string;
+  passwordHash: string;
+  codeHash: string;
+  referralCode: string | null;
+  signupIp: string | null;
+  signupDeviceId: string | null;
+}
+
+export interface LockedPendingSignup {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  codeHash: string;
+  attempts: number;
+  expired: boolean;
+  referralCode: string | null;
+  signupIp: string | null;
+  signupDeviceId: string | null;
+}
+
+/** SQL over `pending_signups`; every method runs in the caller's transaction. Expiry uses the database clock. */
+@Injectable()
+export class PendingSignupsRepository {
+  /** One row per email: a repeat sign-up replaces it (new code, attempts reset), atomically under concurrency. */
+  async upsert(manager: EntityManager, row: PendingSignupInput): Promise<void> {
+    await manager.query(
+      `INSERT INTO pending_signups (email, name, password_hash, code_hash, attempts, expires_at, referral_code, signup_ip, signup_device_id)
+       VALUES ($1, $2, $3, $4, 0, now() + make_interval(mins => $5), $6, $7, $8)
+       ON CONFLICT (email) DO UPDATE SET
+         name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, code_hash = EXCLUDED.code_hash,
+         attempts = 0, expires_at = EXCLUDED.expires_at, referral_code = EXCLUDED.referral_code,
+         signup_ip = EXCLUDED.signup_ip, signup_device_id = EXCLUDED.signup_device_id, updated_at = now()`,
+      [row.email, row.name, row.passwordHash, row.codeHash, CODE_TTL_MINUTES, row.referralCode, row.signupIp, row.signupDeviceId],
+    );
+  }
+
+  /** Issues a new code for a pending email; its name when there is one (to address the mail), else undefined. */
+  async replaceCode(manager: EntityManager, email: string, codeHash: string): Promise<string | undefined> {
+    const [rows] = (await manager.query(
+      `UPDATE pending_signups SET code_hash = $2, attempts = 0, expires_at = now() + make_interval(mins => $3), updated_at = now()
+       WHERE email = $1 RETURNING name`,
+      [email, codeHash, CODE_TTL_MINUTES],
+    )) as [Array<{ name: string }>, number];
+    return rows[0]?.name;
+  }
+
+  /** Locks the pending row, so concurrent verifications of one email run one after another. */
+  async lockByEmail(manager: EntityManager, email: string): Promise<LockedPendingSignup | undefined> {
+    const rows: LockedPendingSignup[] = await manager.query(
+      `SELECT id, email, name, password_hash AS "passwordHash", code_hash AS "codeHash", attempts,
+              expires_at <= now() AS expired, referral_code AS "referralCode",
+              signup_ip AS "signupIp", signup_device_id AS "signupDeviceId"
+       FROM pending_signups WHERE email = $1 FOR UPDATE`,
+      [email],
+    );
+    return rows[0];
+  }
+
+  async countFailedAttempt(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE pending_signups SET attempts = attempts + 1, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM pending_signups WHERE id = $1`, [id]);
+  }
+
+  async deleteByEmail(manager: EntityManager, email: string): Promise<void> {
+    await manager.query(`DELETE FROM pending_signups WHERE email = $1`, [email]);
+  }
+}

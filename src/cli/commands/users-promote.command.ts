@@ -1,0 +1,17 @@
+import { UsersRepository } from '../../users/users.repository';
+import { CliCommand, CliError } from '../cli-command';
+
+export const usersPromoteCommand: CliCommand = {
+  name: 'users:promote',
+  usage: 'users:promote <email>',
+  description: 'Give the user with this email the admin role',
+  async run({ dataSource }, args, out) {
+    const email = args[0]?.trim();
+    if (!email) throw new CliError('missing argument: usage: users:promote <email>');
+    if (args.length > 1) throw new CliError('too many arguments: usage: users:promote <email>');
+    const promoted = await new UsersRepository(dataSource).setRoleByEmail(email, 'admin');
+    if (!promoted) throw new CliError(`no active user with email ${email}`);
+    out(`${email} is now an admin`);
+    return 0;
+  },
+};
