@@ -9,7 +9,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RealtimeModule } from './notifications/realtime.module';
+import { PointsModule } from './points/points.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({
@@ -22,6 +24,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     RateLimitModule,
     HealthModule,
     LevelsModule,
+    NotificationsModule,
+    PointsModule,
     AuthModule,
   ],
   providers: [

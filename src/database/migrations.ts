@@ -6,6 +6,7 @@ import { CreateLevelConfigs1763700000300 } from '../../migrations/1763700000300-
 import { CreatePendingSignups1763700100000 } from '../../migrations/1763700100000-CreatePendingSignups';
 import { CreateReferralClicks1763700150000 } from '../../migrations/1763700150000-CreateReferralClicks';
 import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700150100-CreateSocketIoAttachments';
+import { CreateLedgerExtras1763700200000 } from '../../migrations/1763700200000-CreateLedgerExtras';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreatePendingSignups1763700100000,
   CreateReferralClicks1763700150000,
   CreateSocketIoAttachments1763700150100,
+  CreateLedgerExtras1763700200000,
 ];

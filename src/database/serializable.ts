@@ -1,0 +1,64 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+
+export interface SerializableOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+  /** Back-off before retry n is a random delay in [0, min(maxDelayMs, baseDelayMs * 2^n)). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+const DEFAULTS: Required<SerializableOptions> = { maxAttempts: 40, baseDelayMs: 2, maxDelayMs: 100 };
+
+/** SQLSTATEs after which re-running the whole transaction is correct: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** Process-wide counters, read by the benchmark and tests. */
+export const serializableStats = { transactions: 0, retries: 0, exhausted: 0 };
+
+export function resetSerializableStats(): void {
+  serializableStats.transactions = 0;
+  serializableStats.retries = 0;
+  serializableStats.exhausted = 0;
+}
+
+export function isRetryableError(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * Runs `work` in one SERIALIZABLE transaction and re-runs all of it after a serialization
+ * failure or deadlock. `work` may run several times, so it must have no effect outside the
+ * database (no socket emits, mails or HTTP calls): return what to publish and do it after.
+ */
+export async function runSerializable<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  options: SerializableOptions = {},
+): Promise<T> {
+  const { maxAttempts, baseDelayMs, maxDelayMs } = { ...DEFAULTS, ...options };
+  serializableStats.transactions++;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction('SERIALIZABLE', work);
+    } catch (error) {
+      if (!isRetryableError(error)) throw error;
+      if (attempt >= maxAttempts) {
+        serializableStats.exhausted++;
+        throw new CommonException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Too many concurrent changes; retry shortly', {
+          'Retry-After': '1',
+        });
+      }
+      serializableStats.retries++;
+      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+      await sleep(Math.random() * ceiling);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
