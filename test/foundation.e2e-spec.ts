@@ -1,10 +1,37 @@
+import { Body, Controller, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, MaxLength } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestApp } from './utils/test-app';
+
+class ProbeDto {
+  @IsString()
+  @MaxLength(100)
+  name: string;
+
+  @IsInt()
+  amount: number;
+}
+
+@Controller('probe')
+class ProbeController {
+  @Post()
+  echo(@Body() body: ProbeDto) {
+    return body;
+  }
+
+  @Post('boom')
+  boom(): never {
+    throw new Error('secret internal detail');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
 
 describe('foundation over HTTP', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ imports: [ProbeModule] });
   });
   afterAll(() => t.close());
 
@@ -51,6 +78,37 @@ describe('foundation over HTTP', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
     });
 
+    it('answers unknown fields with 400 VALIDATION_FAILED and the field messages', async () => {
+      const res = await t.http.post('/probe').send({ name: 'a', amount: 1, admin: true }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.statusCode).toBe(400);
+      expect(res.body.message).toEqual(expect.arrayContaining([expect.stringContaining('admin')]));
+    });
+
+    it.each([
+      ['a wrong type', { name: 'a', amount: '1' }],
+      ['a missing field', { name: 'a' }],
+      ['a too long string', { name: 'x'.repeat(101), amount: 1 }],
+      ['an array body', [1, 2]],
+    ])('answers %s with 400 VALIDATION_FAILED', async (_label, body) => {
+      const res = await t.http.post('/probe').set('Content-Type', 'application/json').send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it.each([null, '"text"', 42])('answers a %j body (not an object) with 400', async (body) => {
+      const res = await t.http.post('/probe').set('Content-Type', 'application/json').send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(['MALFORMED_JSON', 'VALIDATION_FAILED']).toContain(res.body.code);
+    });
+
+    it('answers an unexpected error with a generic 500 and a correlation id, never the cause', async () => {
+      const res = await t.http.post('/probe/boom').send({}).expect(500);
+      expect(res.body).toMatchObject({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
+      expect(res.body.correlationId).toBe(res.headers['x-request-id']);
+      expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
+    });
+
     it('answers an unknown route with 404 NOT_FOUND', async () => {
       const res = await t.http.get('/api/nope').expect(404);
       expect(res.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
@@ -63,6 +121,19 @@ describe('foundation over HTTP', () => {
         .send(JSON.stringify({ big: 'x'.repeat(200_000) }));
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+  });
+
+  describe('dashboard pages', () => {
+    it.each(['/auth/jwt/sign-up', '/dashboard/account/points'])('serves %s as HTML', async (path) => {
+      const res = await t.http.get(path).expect(200);
+      expect(res.headers['content-type']).toContain('text/html');
+    });
+
+    it('serves its assets and nothing else from the assets path', async () => {
+      await t.http.get('/dashboard/assets/api.js').expect(200);
+      const res = await t.http.get('/dashboard/assets/..%2F..%2Fmain.ts').expect(404);
+      expect(res.body.code).toBe('NOT_FOUND');
     });
   });
 });

@@ -33,7 +33,9 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof ConfigurationError) return fail(error.message);
-  fail(error instanceof Error ? error.message : String(error));
-});
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
+    if (error instanceof CliError || error instanceof ConfigurationError) return fail(error.message);
+    fail(error instanceof Error ? error.message : String(error));
+  })
+  .finally(() => process.exit(process.exitCode ?? 0));

