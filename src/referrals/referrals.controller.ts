@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/guards/jwt-auth.guard';
+import { assertNoBodyFields } from './dto/generate-referral-code.dto';
 import { ListReferralsQueryDto } from './dto/list-referrals-query.dto';
 import { ReferralCodeDto } from './dto/referral-code.dto';
 import { ReferralListDto } from './dto/referral-list.dto';
@@ -23,7 +24,9 @@ export class ReferralsController {
   @Post('generate-referral-code')
   @HttpCode(201)
   @ApiCreatedResponse({ type: ReferralCodeDto, description: 'A new code; any previous code stops working at once' })
-  generate(@CurrentUser() user: AuthUser): Promise<ReferralCodeDto> {
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: the call takes no body fields' })
+  generate(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ReferralCodeDto> {
+    assertNoBodyFields(body);
     return this.referrals.generateCode(user.id);
   }
 
