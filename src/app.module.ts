@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -25,6 +26,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     HealthModule,
     LevelsModule,
     NotificationsModule,
+    IdempotencyModule,
     PointsModule,
     AuthModule,
   ],

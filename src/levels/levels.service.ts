@@ -13,4 +13,13 @@ export class LevelsService {
     const rows = await this.levels.find({ order: { minPoints: 'ASC' } });
     return rows.map(({ level, name, minPoints, perks }) => ({ level, name, minPoints, perks }));
   }
+
+  /** The tier a points total reaches and the one after it (null at the top). */
+  async standing(total: number): Promise<{ current: LevelDto; next: LevelDto | null }> {
+    const tiers = await this.list();
+    const reached = tiers.filter((t) => t.minPoints <= total);
+    const current = reached[reached.length - 1] ?? tiers[0];
+    const next = tiers.find((t) => t.minPoints > total) ?? null;
+    return { current, next };
+  }
 }

@@ -1,9 +1,26 @@
 import { Module } from '@nestjs/common';
+import { LevelsModule } from '../levels/levels.module';
+import { AdminPointsService } from './admin-points.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
+import { PointsQueriesService } from './points-queries.service';
+import { PointsQueryRepository } from './points-query.repository';
+import { PointsController } from './points.controller';
 import { PointsService } from './points.service';
+import { RedemptionsRepository } from './redemptions.repository';
+import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  providers: [PointsLedgerRepository, PointsService],
+  imports: [LevelsModule],
+  controllers: [PointsController],
+  providers: [
+    PointsLedgerRepository,
+    PointsQueryRepository,
+    RedemptionsRepository,
+    PointsService,
+    PointsQueriesService,
+    RedemptionsService,
+    AdminPointsService,
+  ],
   exports: [PointsService],
 })
 export class PointsModule {}

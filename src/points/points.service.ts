@@ -108,7 +108,7 @@ export class PointsService {
   }
 
   /** Runs `work` in its own SERIALIZABLE transaction and publishes its events after commit. */
-  async commit(work: (m: EntityManager) => Promise<LedgerResult>): Promise<LedgerResult> {
+  async commit<T extends { events: DomainEvent[] }>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const result = await runSerializable(this.dataSource, work);
     this.realtime.publish(result.events);
     return result;

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Balances } from './points-ledger.repository';
+import { PointsQueryRepository } from './points-query.repository';
+import { LedgerResult, PointsService } from './points.service';
+
+/** Manual grants and corrections: positive amounts earn, negative ones spend (never overdrawing). */
+@Injectable()
+export class AdminPointsService {
+  constructor(
+    private readonly points: PointsService,
+    private readonly queries: PointsQueryRepository,
+  ) {}
+
+  async add(adminId: string, userId: string, amount: number, reason: string, requestKey?: string): Promise<{ result: LedgerResult; balances: Balances }> {
+    const key = `admin:${adminId}:${requestKey ?? randomUUID()}`;
+    const metadata = { reason, adminId };
+    const result =
+      amount > 0
+        ? await this.points.addPoints(userId, amount, 'admin', metadata, key, { description: reason })
+        : await this.points.spend(userId, -amount, 'admin', metadata, key, 'spend', reason);
+    const balances = result.balances ?? (await this.queries.findBalances(userId));
+    return { result, balances: balances! };
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { PointTransactionDto } from './point-transaction.dto';
+
+export class AdminAddPointsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userId: string;
+
+  @ApiProperty({ description: 'Positive grants (type earn, source admin); negative deducts from available, never overdrawing', example: 250 })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
+  amount: number;
+
+  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+export class PointBalancesDto {
+  @ApiProperty() total: number;
+  @ApiProperty() available: number;
+  @ApiProperty() pending: number;
+  @ApiProperty() level: number;
+}
+
+export class AdminAddPointsResultDto {
+  @ApiProperty({ type: PointTransactionDto }) transaction: PointTransactionDto;
+  @ApiProperty({ type: PointBalancesDto }) points: PointBalancesDto;
+}

@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class LeaderboardQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class LeaderboardRowDto {
+  @ApiProperty({ description: 'Users with no referral share the rank after the last one who has some' }) rank: number;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ description: 'Display name only, never the email' }) name: string;
+  @ApiProperty() totalReferrals: number;
+  @ApiProperty() convertedReferrals: number;
+  @ApiProperty() totalEarned: number;
+}
+
+export class LeaderboardDto {
+  @ApiProperty({ type: [LeaderboardRowDto], description: 'Users with at least one referral, best first' }) items: LeaderboardRowDto[];
+  @ApiProperty({ type: LeaderboardRowDto, nullable: true, description: "The caller's row when authenticated" }) me: LeaderboardRowDto | null;
+}

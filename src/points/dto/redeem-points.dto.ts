@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { PointTransactionDto } from './point-transaction.dto';
+
+export const REWARD_TYPES = ['service-credit', 'discount-code'] as const;
+export type RewardType = (typeof REWARD_TYPES)[number];
+
+export class RedeemPointsDto {
+  @ApiProperty({ minimum: 1, maximum: 1_000_000_000, example: 500 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  amount: number;
+
+  @ApiProperty({ enum: REWARD_TYPES })
+  @IsIn(REWARD_TYPES)
+  reward: RewardType;
+}
+
+export class RewardDto {
+  @ApiProperty({ enum: REWARD_TYPES }) type: RewardType;
+  @ApiProperty({ description: 'Value in cents: one point is one cent' }) value: number;
+  @ApiPropertyOptional({ description: 'The unique discount code (discount-code only)' }) code?: string;
+}
+
+export class RedeemResultDto {
+  @ApiProperty({ type: PointTransactionDto }) transaction: PointTransactionDto;
+  @ApiProperty({ type: RewardDto }) reward: RewardDto;
+  @ApiProperty({ description: 'Points available after the redemption' }) available: number;
+}

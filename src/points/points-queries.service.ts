@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { LevelsService } from '../levels/levels.service';
+import { decodeCursor, encodeCursor } from '../referrals/list-cursor';
+import { LeaderboardDto } from './dto/leaderboard.dto';
+import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
+import { MyPointsDto } from './dto/my-points.dto';
+import { PointTransactionDto, PointTransactionPageDto } from './dto/point-transaction.dto';
+import { PointsQueryRepository } from './points-query.repository';
+import { PointsErrorCode, PointsException } from './points.exception';
+
+@Injectable()
+export class PointsQueriesService {
+  constructor(
+    private readonly queries: PointsQueryRepository,
+    private readonly levels: LevelsService,
+  ) {}
+
+  async myPoints(userId: string): Promise<MyPointsDto> {
+    const balances = await this.queries.findBalances(userId);
+    if (!balances) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+    const { current, next } = await this.levels.standing(balances.total);
+    const ref = (l: { level: number; name: string; minPoints: number }) => ({ level: l.level, name: l.name, minPoints: l.minPoints });
+    return {
+      total: balances.total,
+      available: balances.available,
+      pending: balances.pending,
+      level: ref(current),
+      nextLevel: next && ref(next),
+      pointsToNextLevel: next ? next.minPoints - balances.total : 0,
+    };
+  }
+
+  async transactions(userId: string, query: ListTransactionsQueryDto): Promise<PointTransactionPageDto> {
+    const limit = query.limit ?? 20;
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const rows = await this.queries.listTransactions(userId, limit + 1, after, query.type);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => PointTransactionDto.from(r.entry)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].cursor) : null,
+    };
+  }
+
+  async leaderboard(limit: number, callerId: string | undefined): Promise<LeaderboardDto> {
+    const [items, me] = await Promise.all([this.queries.leaders(limit), callerId ? this.queries.rankOf(callerId) : null]);
+    return { items, me };
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ListCursor } from '../referrals/list-cursor';
+import { PointTransactionType } from './entities/point-transaction.entity';
+import { Balances, LedgerEntry, toEntry } from './points-ledger.repository';
+
+export interface LeaderboardRow {
+  rank: number;
+  userId: string;
+  name: string;
+  totalReferrals: number;
+  convertedReferrals: number;
+  totalEarned: number;
+}
+
+/** created_at to the microsecond, as the list cursor carries it. */
+const CURSOR_TIME = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const LEADER_COLUMNS = `id, name, total_referrals, converted_referrals, total_earned`;
+
+/** Reads of balances, history and the leaderboard; nothing here writes. */
+@Injectable()
+export class PointsQueryRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findBalances(userId: string): Promise<Balances | null> {
+    const [row] = await this.db.query(
+      `SELECT points_total, points_available, points_pending, points_debt, level FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      [userId],
+    );
+    if (!row) return null;
+    return {
+      total: Number(row.points_total),
+      available: Number(row.points_available),
+      pending: Number(row.points_pending),
+      debt: Number(row.points_debt),
+      level: row.level,
+    };
+  }
+
+  /** Newest first, walking the (user_id, created_at DESC, id DESC) index from the cursor. */
+  async listTransactions(
+    userId: string,
+    limit: number,
+    after: ListCursor | null,
+    type: PointTransactionType | undefined,
+  ): Promise<Array<{ entry: LedgerEntry; cursor: ListCursor }>> {
+    const rows = await this.db.query(
+      `SELECT *, ${CURSOR_TIME} AS cursor_time FROM point_transactions
+       WHERE user_id = $1
+         AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+         AND ($4::text IS NULL OR type = $4::text)
+       ORDER BY created_at DESC, id DESC
+       LIMIT $5`,
+      [userId, after?.createdAt ?? null, after?.id ?? null, type ?? null, limit],
+    );
+    return rows.map((r: Record<string, unknown>) => ({ entry: toEntry(r), cursor: { createdAt: r.cursor_time as string, id: r.id as string } }));
+  }
+
+  /** The top of the board straight off users_leaderboard_idx: only users with a referral rank. */
+  async leaders(limit: number): Promise<LeaderboardRow[]> {
+    const rows = await this.db.query(
+      `SELECT ${LEADER_COLUMNS} FROM users
+       WHERE deleted_at IS NULL AND total_referrals > 0
+       ORDER BY total_referrals DESC, last_referral_at ASC, id ASC
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r: Record<string, unknown>, i: number) => toRow(r, i + 1));
+  }
+
+  /**
+   * The caller's rank without ranking everyone: 1 + the users ahead of them, which is an index
+   * range over users with more referrals (few, on a board where most users have none). Users
+   * with no referral share the rank after the last ranked user.
+   */
+  async rankOf(userId: string): Promise<LeaderboardRow | null> {
+    const [row] = await this.db.query(
+      `SELECT ${LEADER_COLUMNS.split(', ').map((c) => `me.${c}`).join(', ')},
+              1 + (SELECT count(*) FROM users o
+                   WHERE o.deleted_at IS NULL AND o.total_referrals > 0
+                     AND (o.total_referrals > me.total_referrals
+                          OR (me.total_referrals > 0 AND o.total_referrals = me.total_referrals
+                              AND (COALESCE(o.last_referral_at, 'infinity'), o.id)
+                                < (COALESCE(me.last_referral_at, 'infinity'), me.id)))) AS rank
+       FROM users me WHERE me.id = $1 AND me.deleted_at IS NULL`,
+      [userId],
+    );
+    return row ? toRow(row, Number(row.rank)) : null;
+  }
+}
+
+function toRow(r: Record<string, unknown>, rank: number): LeaderboardRow {
+  return {
+    rank,
+    userId: r.id as string,
+    name: r.name as string,
+    totalReferrals: Number(r.total_referrals),
+    convertedReferrals: Number(r.converted_referrals),
+    totalEarned: Number(r.total_earned),
+  };
+}
