@@ -13,6 +13,7 @@ import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RealtimeModule } from './notifications/realtime.module';
 import { PointsModule } from './points/points.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({
@@ -28,6 +29,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     NotificationsModule,
     IdempotencyModule,
     PointsModule,
+    ReferralsModule,
     AuthModule,
   ],
   providers: [
