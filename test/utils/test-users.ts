@@ -21,7 +21,7 @@ export async function createTestUser(
   const name = fields.name ?? `User ${email.split('@')[0]}`;
   const role = fields.role ?? 'user';
   const [row] = await app.get(DataSource).query(
-    `INSERT INTO users (email, email_canonical, name, role, referral_code) VALUES ($1, lower($1), $2, $3, $4) RETURNING id`,
+    `INSERT INTO users (email, email_canonical, name, role, referral_code) VALUES ($1::varchar, lower($1::varchar), $2, $3, $4) RETURNING id`,
     [email, name, role, fields.referralCode ?? null],
   );
   const token = app.get(TokenService).sign({ id: row.id, role });
