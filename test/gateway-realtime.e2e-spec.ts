@@ -28,6 +28,10 @@ function refused(socket: Socket): Promise<Error> {
   });
 }
 
+/** Which socket.io adapter the instance's gateway runs on. */
+const adapterName = (t: TestApp) =>
+  (t.app.get(RealtimeService) as unknown as { server: { of(n: string): { adapter: object } } }).server.of('/').adapter.constructor.name;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Collects every event a socket receives. */
@@ -121,6 +125,7 @@ describe('Socket.IO gateway', () => {
 
   describe('between two instances (Postgres adapter)', () => {
     it('delivers an event emitted on one instance to a client connected to the other, once', async () => {
+      for (const t of [a, b]) expect(adapterName(t)).toBe('PostgresAdapter');
       const u = await user();
       const onB = connect(b.url, { token: u.token });
       await connected(onB);
@@ -139,6 +144,32 @@ describe('Socket.IO gateway', () => {
       expect(await until(() => seen.length > 0)).toBe(true);
       await sleep(300);
       expect(seen.filter(([, p]) => (p as { transactionId: string }).transactionId === 'tx-1')).toEqual([['points-updated', payload]]);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('releases the adapter\'s PostgreSQL connections when the app closes', async () => {
+      const count = async (): Promise<number> =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'referral-points-socket' AND datname = current_database()`,
+          )
+        )[0].n;
+      const before = await count();
+      const c = await createTestApp();
+      let during = before;
+      for (let i = 0; i < 100 && during === before; i++) {
+        await sleep(50);
+        during = await count();
+      }
+      expect(during).toBeGreaterThan(before);
+      await c.close();
+      let after = during;
+      for (let i = 0; i < 100 && after !== before; i++) {
+        await sleep(50);
+        after = await count();
+      }
+      expect(after).toBe(before);
     });
   });
 

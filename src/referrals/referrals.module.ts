@@ -4,6 +4,8 @@ import { ClickRecorderService } from './click-recorder.service';
 import { REFERRAL_CODE_GENERATOR, randomReferralCodeGenerator } from './referral-code.generator';
 import { ReferralListRepository } from './referral-list.repository';
 import { ReferralListService } from './referral-list.service';
+import { ReferralConversionRepository } from './referral-conversion.repository';
+import { ReferralConversionService } from './referral-conversion.service';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsRepository } from './referrals.repository';
 import { ReferralsService } from './referrals.service';
@@ -18,8 +20,10 @@ import { ShortLinkController } from './short-link.controller';
     ReferralListService,
     ReferralListRepository,
     ClickRecorderService,
+    ReferralConversionService,
+    ReferralConversionRepository,
     { provide: REFERRAL_CODE_GENERATOR, useValue: randomReferralCodeGenerator },
   ],
-  exports: [ReferralsService],
+  exports: [ReferralsService, ReferralConversionService],
 })
 export class ReferralsModule {}

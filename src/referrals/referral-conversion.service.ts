@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ReferralConversionRepository, ReviewedReferral } from './referral-conversion.repository';
+import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
+
+/**
+ * The referral lifecycle after sign-up: conversion on the first purchase, review of flagged
+ * referrals, and the referrer's converted/active/total_earned counters. Every method runs in
+ * the caller's transaction.
+ */
+@Injectable()
+export class ReferralConversionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: ReferralConversionRepository,
+  ) {}
+
+  /** Converts the referral with this purchase if nothing converted it before; the referrer when it did. */
+  convert(m: EntityManager, referralId: string, purchaseId: string): Promise<{ referrerId: string } | null> {
+    return this.repository.convert(m, referralId, purchaseId);
+  }
+
+  convertedPurchaseId(m: EntityManager, referralId: string): Promise<string | null> {
+    return this.repository.convertedPurchaseId(m, referralId);
+  }
+
+  refreshActive(m: EntityManager, referrerId: string): Promise<void> {
+    return this.repository.refreshActive(m, referrerId);
+  }
+
+  /** The daily pass: corrects every referrer whose referees' purchases aged out of the 30 days. */
+  refreshAllActive(): Promise<number> {
+    return this.dataSource.transaction((m) => this.repository.refreshAllActive(m));
+  }
+
+  refreshTotalEarned(m: EntityManager, userIds: string[]): Promise<void> {
+    return this.repository.refreshTotalEarned(m, [...new Set(userIds)]);
+  }
+
+  /**
+   * Approves (→ converted if a purchase converted it, else pending) or rejects a flagged referral.
+   * 404 for an unknown id, 409 REFERRAL_NOT_FLAGGED for one that is not awaiting review.
+   */
+  async review(m: EntityManager, referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<ReviewedReferral> {
+    const referral = await this.repository.lockForReview(m, referralId);
+    if (!referral) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
+    if (referral.status !== 'flagged') {
+      throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FLAGGED, `The referral is ${referral.status}, not flagged`);
+    }
+    const status = decision === 'reject' ? 'rejected' : referral.convertedAt ? 'converted' : 'pending';
+    await this.repository.setReviewed(m, referralId, status, reviewerId);
+    if (status === 'rejected') {
+      await this.repository.uncount(m, referral.referrerId, referral.convertedAt !== null);
+      await this.repository.refreshActive(m, referral.referrerId);
+    }
+    return { ...referral, status };
+  }
+}

@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { io, Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenService } from '../src/auth/token.service';
+import { loadAppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
+import { RealtimeService } from '../src/notifications/realtime.service';
+import { createTestApp, TestApp } from './utils/test-app';
+
+// This test alone uses Redis (REDIS_URL when set, else the local default); it is skipped when none answers.
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Which socket.io adapter the instance's gateway runs on. */
+const adapterName = (t: TestApp) =>
+  (t.app.get(RealtimeService) as unknown as { server: { of(n: string): { adapter: object } } }).server.of('/').adapter.constructor.name;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!(await redisAnswers()))('Socket.IO between two instances (Redis adapter)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let socket: Socket | undefined;
+
+  beforeAll(async () => {
+    const withRedis = () => ({ ...loadAppConfig(), redisUrl: REDIS_URL });
+    a = await createTestApp({ customize: (x) => x.overrideProvider(APP_CONFIG).useFactory({ factory: withRedis }) });
+    b = await createTestApp({ customize: (x) => x.overrideProvider(APP_CONFIG).useFactory({ factory: withRedis }) });
+  });
+  afterAll(async () => {
+    socket?.disconnect();
+    await a?.close();
+    await b?.close();
+  });
+
+  it('delivers an event emitted on one instance to a client connected to the other, once', async () => {
+    const [row] = await a.app.get(DataSource).query(
+      `INSERT INTO users (email, email_canonical, name) VALUES ('redis@example.com', 'redis@example.com', 'R') RETURNING id`,
+    );
+    for (const t of [a, b]) expect(adapterName(t)).toBe('RedisAdapter');
+    const token = a.app.get(TokenService).sign({ id: row.id, role: 'user' });
+    socket = io(b.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      socket!.once('connect', resolve);
+      socket!.once('connect_error', reject);
+    });
+    const seen: unknown[] = [];
+    socket.on('points-updated', (p) => seen.push(p));
+    // The subscriber connects asynchronously: ping until the channel is live.
+    const end = Date.now() + 10_000;
+    let n = 0;
+    while (seen.length === 0 && Date.now() < end) {
+      a.app.get(RealtimeService).emitToUser(row.id, 'points-updated', { available: 0, total: 0, pending: 0, delta: 0, transactionId: `ping-${++n}` });
+      await sleep(100);
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    await sleep(200);
+    seen.length = 0;
+    const payload = { available: 5, total: 5, pending: 0, delta: 5, transactionId: 'redis-1' };
+    a.app.get(RealtimeService).emitToUser(row.id, 'points-updated', payload);
+    await sleep(500);
+    expect(seen).toEqual([payload]);
+  });
+});
