@@ -25,7 +25,9 @@ export class MailService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<MailJob>({ name: MAIL_SEND_JOB, handle: (data) => this.deliver(data) });
+    // A batch drains a burst in one fetch: with LISTEN/NOTIFY, a backlog left after a one-job
+    // fetch waits for pg-boss's 30 s backstop poll.
+    this.jobs.register<MailJob>({ name: MAIL_SEND_JOB, handle: (data) => this.deliver(data), batchSize: 20 });
   }
 
   /** Enqueues the verification-code mail; commits (or rolls back) with `manager`'s transaction. */
