@@ -6,6 +6,7 @@ import { serializableStats } from '../src/database/serializable';
 import { checkLedger } from '../src/points/ledger-check';
 import { PointsService } from '../src/points/points.service';
 import { createTestApp, TestApp } from './utils/test-app';
+import { runNode } from './utils/run-node';
 import { createTestUser, TestUser } from './utils/test-users';
 
 describe('points under real concurrency', () => {
@@ -99,6 +100,18 @@ describe('points under real concurrency', () => {
       ]);
       await db.query(`UPDATE users SET points_total = 100 WHERE id = $1`, [u.id]);
       expect(await checkLedger(db)).toEqual([]);
+    });
+
+    it('runs as `cli ledger:verify`, exiting 1 and naming the user while a balance is off', async () => {
+      const cli = () => runNode('cli/main.js', ['ledger:verify'], { DATABASE_URL: process.env.DATABASE_URL! });
+      const ok = await cli();
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      const u = await createTestUser(t.app);
+      await db.query(`UPDATE users SET points_pending = 7 WHERE id = $1`, [u.id]);
+      const bad = await cli();
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain(`user ${u.id}: pending differs from the sum of pending entries (expected 0, actual 7)`);
+      await db.query(`UPDATE users SET points_pending = 0 WHERE id = $1`, [u.id]);
     });
 
     it('refuses to let history be edited', async () => {
