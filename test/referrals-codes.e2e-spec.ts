@@ -171,6 +171,14 @@ describe('referral codes and short links over HTTP', () => {
       expect(n).toBe(20);
     });
 
+    it('answers a path that is not valid percent-encoding with a 4xx, never a 5xx', async () => {
+      for (const path of ['/r/%', '/r/%E0%A4%A', '/r/%00%00']) {
+        const res = await t.http.get(path);
+        expect(res.status).toBeGreaterThanOrEqual(300);
+        expect(res.status).toBeLessThan(500);
+      }
+    });
+
     it('does not answer other methods', async () => {
       await user('JJJJJJJJ');
       const res = await t.http.post('/r/JJJJJJJJ');

@@ -139,7 +139,7 @@ describe('GET /api/points/referrals', () => {
       ['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1.5'], ['limit=1&limit=2'], ['depth=3'], ['depth=0'], ['depth=two'],
       ['cursor=not-a-cursor!'], ['cursor=' + Buffer.from('2024-01-01|x').toString('base64url')],
       ['cursor=' + Buffer.from(`2024-13-01T00:00:00.000000Z|${randomUUID()}`).toString('base64url')],
-      ['cursor=' + 'A'.repeat(300)], ['status=pending'],
+      ['cursor=' + 'A'.repeat(300)], ['status=pending'], ['cursor[]=x'], ['depth[]=2'], ['limit=%20'], ['limit=1e1'],
     ])('answers ?%s with 400 VALIDATION_FAILED', async (query) => {
       const res = await list(token, `?${query}`).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });

@@ -12,7 +12,7 @@ type RealtimeSocket = Socket<Record<string, never>, ServerToClientEvents, Record
  * Server-to-client only: each socket joins its own `user-{id}` room and nothing else. There
  * are no message handlers, so a client cannot join another room or trigger anything.
  */
-@WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
+@WebSocketGateway({ path: '/socket.io', cors: { origin: true } })
 export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGatewayConnection<RealtimeSocket> {
   constructor(
     private readonly tokens: TokenService,

@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** Plain decimal digits only: '1e1', ' 5' or '0x10' stay strings and fail validation. */
+const digits = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value);
 
 export class ListReferralsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(digits)
   @IsInt()
   @Min(1)
   @Max(100)
@@ -19,7 +22,7 @@ export class ListReferralsQueryDto {
 
   @ApiPropertyOptional({ enum: [1, 2], default: 1, description: '2 adds the referees of your referees (level 2)' })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(digits)
   @IsIn([1, 2])
   depth?: 1 | 2;
 }
