@@ -1,0 +1,61 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataSourceOptions } from './data-source-options';
+import { isRetryableError, runSerializable, serializableStats } from './serializable';
+
+describe('runSerializable', () => {
+  let db: DataSource;
+  beforeAll(async () => {
+    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
+    await db.query(`CREATE TABLE serial_probe (id int PRIMARY KEY, n int NOT NULL)`);
+    await db.query(`INSERT INTO serial_probe VALUES (1, 0)`);
+  });
+  afterAll(() => db?.destroy());
+
+  it('runs the work at SERIALIZABLE', async () => {
+    const level = await runSerializable(db, async (m) => (await m.query(`SHOW transaction_isolation`))[0].transaction_isolation);
+    expect(level).toBe('serializable');
+  });
+
+  it('re-runs the whole transaction after serialization failures so no increment is lost', async () => {
+    const before = serializableStats.retries;
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        runSerializable(db, async (m) => {
+          const [{ n }] = await m.query(`SELECT n FROM serial_probe WHERE id = 1`);
+          await m.query(`UPDATE serial_probe SET n = $1 WHERE id = 1`, [n + 1]);
+        }),
+      ),
+    );
+    const [{ n }] = await db.query(`SELECT n FROM serial_probe WHERE id = 1`);
+    expect(n).toBe(40);
+    expect(serializableStats.retries).toBeGreaterThan(before);
+  });
+
+  it('does not retry other errors, and gives up with a 503 after maxAttempts', async () => {
+    let calls = 0;
+    await expect(
+      runSerializable(db, async () => {
+        calls++;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(calls).toBe(1);
+    calls = 0;
+    const conflict = Object.assign(new Error('could not serialize'), { code: '40001' });
+    await expect(
+      runSerializable(db, async () => {
+        calls++;
+        throw conflict;
+      }, { maxAttempts: 3, baseDelayMs: 1 }),
+    ).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(calls).toBe(3);
+  });
+
+  it('recognises serialization failures and deadlocks, wrapped or not', () => {
+    expect(isRetryableError({ code: '40001' })).toBe(true);
+    expect(isRetryableError({ driverError: { code: '40P01' } })).toBe(true);
+    expect(isRetryableError({ code: '23505' })).toBe(false);
+    expect(isRetryableError(null)).toBe(false);
+  });
+});
