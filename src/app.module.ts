@@ -13,6 +13,8 @@ import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RealtimeModule } from './notifications/realtime.module';
 import { PointsModule } from './points/points.module';
+import { PurchasesModule } from './purchases/purchases.module';
+import { AdminModule } from './admin/admin.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
@@ -31,6 +33,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     PointsModule,
     ReferralsModule,
     AuthModule,
+    PurchasesModule,
+    AdminModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -23,6 +23,21 @@ export interface AppConfig {
   rateLimitScale: number;
   referralVelocityPerHour: number;
   clickRecording: boolean;
+  rewards: RewardRules;
+  jobSuperviseIntervalSeconds: number;
+}
+
+/** The purchase reward rules (issue 5), one typed object; percents are kept as basis points. */
+export interface RewardRules {
+  refereeBonus: number;
+  referrerBonus: number;
+  commissionBasisPoints: number;
+  secondLevelBasisPoints: number;
+  minPurchaseAmount: number;
+  commissionWindowMonths: number;
+  holdingDays: number;
+  jobExpireSeconds: number;
+  awardDelayMs: number;
 }
 
 export function loadAppConfig(env: Record<string, unknown> = process.env): AppConfig {
@@ -56,6 +71,18 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
     rateLimitScale: vars.RATE_LIMIT_SCALE,
     referralVelocityPerHour: vars.REFERRAL_VELOCITY_PER_HOUR,
     clickRecording: ['on', 'true', '1'].includes(vars.CLICK_RECORDING),
+    rewards: {
+      refereeBonus: vars.REWARD_REFEREE_BONUS,
+      referrerBonus: vars.REWARD_REFERRER_BONUS,
+      commissionBasisPoints: Math.round(vars.REWARD_COMMISSION_PERCENT * 100),
+      secondLevelBasisPoints: Math.round(vars.REWARD_SECOND_LEVEL_PERCENT * 100),
+      minPurchaseAmount: vars.REWARD_MIN_PURCHASE_AMOUNT,
+      commissionWindowMonths: vars.REWARD_COMMISSION_WINDOW_MONTHS,
+      holdingDays: vars.REWARD_HOLDING_DAYS,
+      jobExpireSeconds: vars.PURCHASE_JOB_EXPIRE_SECONDS,
+      awardDelayMs: vars.PURCHASE_AWARD_DELAY_MS,
+    },
+    jobSuperviseIntervalSeconds: vars.JOBS_SUPERVISE_INTERVAL_SECONDS,
   };
 }
 

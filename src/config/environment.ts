@@ -16,6 +16,8 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -128,6 +130,75 @@ export class EnvironmentVariables {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(['on', 'off', 'true', 'false', '1', '0'], { message: 'CLICK_RECORDING must be on or off' })
   CLICK_RECORDING = 'on';
+
+  /** Reward rules (issue 5): points for the referee and the referrer on the referee's first purchase. */
+  @Transform(toInt)
+  @IsInt({ message: 'REWARD_REFEREE_BONUS must be an integer from 0 to 1000000' })
+  @Min(0, { message: 'REWARD_REFEREE_BONUS must be an integer from 0 to 1000000' })
+  @Max(1_000_000, { message: 'REWARD_REFEREE_BONUS must be an integer from 0 to 1000000' })
+  REWARD_REFEREE_BONUS = 100;
+
+  @Transform(toInt)
+  @IsInt({ message: 'REWARD_REFERRER_BONUS must be an integer from 0 to 1000000' })
+  @Min(0, { message: 'REWARD_REFERRER_BONUS must be an integer from 0 to 1000000' })
+  @Max(1_000_000, { message: 'REWARD_REFERRER_BONUS must be an integer from 0 to 1000000' })
+  REWARD_REFERRER_BONUS = 100;
+
+  /** Percent of every purchase amount (1 point per cent) for the referrer; up to two decimals. */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'REWARD_COMMISSION_PERCENT must be a number from 0 to 100' })
+  @Min(0, { message: 'REWARD_COMMISSION_PERCENT must be a number from 0 to 100' })
+  @Max(100, { message: 'REWARD_COMMISSION_PERCENT must be a number from 0 to 100' })
+  REWARD_COMMISSION_PERCENT = 5;
+
+  /** Percent for the referrer's own referrer. */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'REWARD_SECOND_LEVEL_PERCENT must be a number from 0 to 100' })
+  @Min(0, { message: 'REWARD_SECOND_LEVEL_PERCENT must be a number from 0 to 100' })
+  @Max(100, { message: 'REWARD_SECOND_LEVEL_PERCENT must be a number from 0 to 100' })
+  REWARD_SECOND_LEVEL_PERCENT = 1;
+
+  /** Cents; a first purchase below it neither converts the referral nor pays the bonuses. */
+  @Transform(toInt)
+  @IsInt({ message: 'REWARD_MIN_PURCHASE_AMOUNT must be an integer from 0 to 1000000000' })
+  @Min(0, { message: 'REWARD_MIN_PURCHASE_AMOUNT must be an integer from 0 to 1000000000' })
+  @Max(1_000_000_000, { message: 'REWARD_MIN_PURCHASE_AMOUNT must be an integer from 0 to 1000000000' })
+  REWARD_MIN_PURCHASE_AMOUNT = 0;
+
+  /** Commissions only for purchases within this many months of the referee's sign-up; 0 = forever. */
+  @Transform(toInt)
+  @IsInt({ message: 'REWARD_COMMISSION_WINDOW_MONTHS must be an integer from 0 to 1200' })
+  @Min(0, { message: 'REWARD_COMMISSION_WINDOW_MONTHS must be an integer from 0 to 1200' })
+  @Max(1200, { message: 'REWARD_COMMISSION_WINDOW_MONTHS must be an integer from 0 to 1200' })
+  REWARD_COMMISSION_WINDOW_MONTHS = 12;
+
+  /** Days every purchase award stays pending before it becomes spendable; 0 = at once. */
+  @Transform(toInt)
+  @IsInt({ message: 'REWARD_HOLDING_DAYS must be an integer from 0 to 365' })
+  @Min(0, { message: 'REWARD_HOLDING_DAYS must be an integer from 0 to 365' })
+  @Max(365, { message: 'REWARD_HOLDING_DAYS must be an integer from 0 to 365' })
+  REWARD_HOLDING_DAYS = 0;
+
+  /** How long a purchase job may stay active before pg-boss considers its worker dead and re-runs it. */
+  @Transform(toInt)
+  @IsInt({ message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })
+  @Min(1, { message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })
+  @Max(86_400, { message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })
+  PURCHASE_JOB_EXPIRE_SECONDS = 300;
+
+  /** Test hook: a pause between the awards of one reward job, to open a window for crash tests. */
+  @Transform(toInt)
+  @IsInt({ message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
+  @Min(0, { message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
+  @Max(60_000, { message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
+  PURCHASE_AWARD_DELAY_MS = 0;
+
+  /** How often pg-boss looks for expired jobs (and runs its monitor). */
+  @Transform(toInt)
+  @IsInt({ message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
+  @Min(1, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
+  @Max(3600, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
+  JOBS_SUPERVISE_INTERVAL_SECONDS = 60;
 }
 
 export class ConfigurationError extends Error {

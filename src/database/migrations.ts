@@ -7,6 +7,7 @@ import { CreatePendingSignups1763700100000 } from '../../migrations/176370010000
 import { CreateReferralClicks1763700150000 } from '../../migrations/1763700150000-CreateReferralClicks';
 import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700150100-CreateSocketIoAttachments';
 import { CreateLedgerExtras1763700200000 } from '../../migrations/1763700200000-CreateLedgerExtras';
+import { CreatePurchases1763700300000 } from '../../migrations/1763700300000-CreatePurchases';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CreateReferralClicks1763700150000,
   CreateSocketIoAttachments1763700150100,
   CreateLedgerExtras1763700200000,
+  CreatePurchases1763700300000,
 ];

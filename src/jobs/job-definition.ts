@@ -8,4 +8,6 @@ export interface JobDefinition<T extends object = object> {
   handle(data: T, job: Job<T>): Promise<void>;
   batchSize?: number;
   localConcurrency?: number;
+  /** A cron expression (UTC): pg-boss enqueues the job on that schedule, once across all instances. */
+  schedule?: string;
 }

@@ -38,12 +38,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       application_name: 'referral-points-jobs',
       max: 5,
       useListenNotify: true,
+      superviseIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
+      monitorIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
     });
     boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
     await boss.start();
     this.boss = boss;
     for (const def of this.definitions.values()) {
       await boss.createQueue(def.name, { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, ...def.queue });
+      if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
     }
     for (const def of this.definitions.values()) {
       await boss.work<object>(

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { runSerializable } from '../database/serializable';
+import { DomainEvent } from '../notifications/realtime-events';
+import { RealtimeService } from '../notifications/realtime.service';
+import { OrderSettlementService } from '../purchases/order-settlement.service';
+import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { decodeCursor, encodeCursor } from '../referrals/list-cursor';
+import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
+import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
+import { AdminReferralRow, ReferralReviewRepository } from './referral-review.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class ReferralReviewService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: ReferralReviewRepository,
+    private readonly conversion: ReferralConversionService,
+    private readonly settlement: OrderSettlementService,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  async list(query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
+    const limit = query.limit ?? 20;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await this.repository.page({ status: query.status, limit: limit + 1, after });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDto),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * Approving releases every award held for this referral whose other reviews and holding period
+   * are over; rejecting voids them. The decision and the ledger move commit together.
+   */
+  async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
+    if (!UUID.test(referralId)) throw new CommonException(CommonErrorCode.NOT_FOUND, 'No referral has this id');
+    const { row, events } = await runSerializable(this.dataSource, async (m) => {
+      await this.conversion.review(m, referralId, decision, reviewerId);
+      const events: DomainEvent[] = [];
+      for (const purchaseId of await this.settlement.heldPurchases(m, referralId)) {
+        events.push(...(await this.settlement.settleIn(m, purchaseId)));
+      }
+      return { row: (await this.repository.findOne(m, referralId))!, events };
+    });
+    this.realtime.publish(events);
+    return toDto(row);
+  }
+}
+
+function toDto({ cursorAt: _cursor, ...dto }: AdminReferralRow): AdminReferralDto {
+  return dto;
+}

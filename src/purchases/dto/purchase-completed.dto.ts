@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export class PurchaseCompletedDto {
+  @ApiProperty({ minLength: 1, maxLength: 255, description: 'The commerce system order id: delivery is idempotent on it' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  orderId: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The buyer' })
+  @IsUUID('all')
+  userId: string;
+
+  @ApiProperty({ minimum: 1, maximum: 1_000_000_000, description: 'Integer minor units (cents)' })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  amount: number;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217, three upper-case letters' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code of three upper-case letters' })
+  currency: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to when the notification is received' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @MaxLength(40)
+  completedAt?: string;
+}

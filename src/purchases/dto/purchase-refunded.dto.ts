@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export class PurchaseRefundedDto {
+  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  orderId: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1_000_000_000,
+    description:
+      'The TOTAL refunded so far for the order, in cents (cumulative, so a repeated notification changes nothing). ' +
+      'Absent: the whole order is refunded. More than the order amount is a 422 INVALID_REFUND_AMOUNT.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  amount?: number;
+}

@@ -1,0 +1,9 @@
+/** pg-boss queues of the purchase pipeline; each job's data names the purchase by its id. */
+export const PURCHASE_REWARD_JOB = 'purchase-reward';
+export const PURCHASE_REFUND_JOB = 'purchase-refund';
+export const PURCHASE_RELEASE_JOB = 'purchase-release';
+export const ACTIVE_REFERRALS_JOB = 'referrals-active-refresh';
+
+export interface PurchaseJobData {
+  purchaseId: string;
+}

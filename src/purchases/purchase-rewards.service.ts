@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, RewardRules } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { runSerializable } from '../database/serializable';
+import { NotificationsService } from '../notifications/notifications.service';
+import { DomainEvent } from '../notifications/realtime-events';
+import { RealtimeService } from '../notifications/realtime.service';
+import { PointsErrorCode, PointsException } from '../points/points.exception';
+import { PointsService } from '../points/points.service';
+import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { OrderSettlementService } from './order-settlement.service';
+import { PurchaseRow, PurchasesRepository } from './purchases.repository';
+import { ChainLink, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
+
+/**
+ * The reward job of one purchase. Each step is its own SERIALIZABLE transaction and every award
+ * has its business key, so a worker killed anywhere leaves a job that pg-boss re-runs to the
+ * same end: conversion once, each award once, then the order settled against any refund.
+ */
+@Injectable()
+export class PurchaseRewardsService {
+  private readonly rules: RewardRules;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly repository: PurchasesRepository,
+    private readonly points: PointsService,
+    private readonly conversion: ReferralConversionService,
+    private readonly notifications: NotificationsService,
+    private readonly settlement: OrderSettlementService,
+    private readonly realtime: RealtimeService,
+  ) {
+    this.rules = config.rewards;
+  }
+
+  async reward(purchaseId: string): Promise<void> {
+    const m = this.dataSource.manager;
+    const purchase = await this.repository.lock(m, purchaseId, 'share');
+    if (!purchase) return;
+    const chain = await this.repository.chainOf(m, purchase.userId);
+    const first = isAttributed(chain.referral) ? await this.convert(purchase, chain, chain.referral) : false;
+    const awards = planAwards(this.rules, purchase, chain, first);
+    for (const [i, award] of awards.entries()) {
+      if (i > 0 && this.rules.awardDelayMs > 0) await sleep(this.rules.awardDelayMs);
+      await this.award(purchase, award);
+    }
+    await this.settlement.settle(purchase.id);
+  }
+
+  /** Whether this purchase is the one that converted the referral (now or in an earlier run of the job). */
+  private async convert(purchase: PurchaseRow, chain: RewardChain, referral: ChainLink): Promise<boolean> {
+    const { first, events } = await runSerializable(this.dataSource, async (m) => {
+      const current = await this.repository.lock(m, purchase.id, 'share');
+      if (!current || current.status === 'refunded' || current.amount < this.rules.minPurchaseAmount) {
+        return { first: (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id, events: [] };
+      }
+      const converted = await this.conversion.convert(m, referral.id, purchase.id);
+      if (!converted) return { first: (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id, events: [] };
+      const earned = planAwards(this.rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
+      const points = earned.reduce((sum, a) => sum + a.amount, 0);
+      const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
+      const event = await this.notifications.create(m, {
+        userId: converted.referrerId,
+        type: 'referral-converted',
+        title: 'Your friend made their first purchase',
+        message: `Your friend made their first purchase — you earned ${points} points${held ? ' (pending until released)' : ''}.`,
+      });
+      return { first: true, events: [event] as DomainEvent[] };
+    });
+    this.realtime.publish(events);
+    return first;
+  }
+
+  private async award(purchase: PurchaseRow, award: PlannedAward): Promise<void> {
+    const events = await runSerializable(this.dataSource, async (m) => {
+      const current = await this.repository.lock(m, purchase.id, 'share');
+      if (!current || current.status === 'refunded') return [];
+      const metadata = {
+        purchaseId: purchase.id,
+        orderId: purchase.orderId,
+        refereeId: purchase.userId,
+        role: award.role,
+        level: award.level,
+        ...(award.heldFor.length > 0 ? { heldFor: award.heldFor } : {}),
+        ...(award.releaseAfter ? { releaseAfter: award.releaseAfter.toISOString() } : {}),
+      };
+      const hold = award.heldFor.length > 0 || award.releaseAfter !== null;
+      try {
+        const result = await this.points.addPointsIn(m, award.userId, award.amount, award.source, metadata, award.key, {
+          hold,
+          description: award.description,
+        });
+        if (!result.duplicate && award.role !== 'referee') await this.conversion.refreshTotalEarned(m, [award.userId]);
+        return result.events;
+      } catch (error) {
+        // A beneficiary deleted since: nothing to award, and retrying would not change that.
+        if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return [];
+        throw error;
+      }
+    });
+    this.realtime.publish(events);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

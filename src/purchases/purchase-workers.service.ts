@@ -1,0 +1,35 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobsService } from '../jobs/jobs.service';
+import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { OrderSettlementService } from './order-settlement.service';
+import { ACTIVE_REFERRALS_JOB, PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
+import { PurchaseRewardsService } from './purchase-rewards.service';
+
+/** Registers the purchase queues. Every handler is idempotent: pg-boss re-runs a job whose worker died. */
+@Injectable()
+export class PurchaseWorkersService implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobsService,
+    private readonly rewards: PurchaseRewardsService,
+    private readonly settlement: OrderSettlementService,
+    private readonly conversion: ReferralConversionService,
+  ) {}
+
+  onModuleInit(): void {
+    // A short expiry is what lets another worker take over a job whose process was killed.
+    const queue = { expireInSeconds: this.config.rewards.jobExpireSeconds };
+    this.jobs.register<PurchaseJobData>({ name: PURCHASE_REWARD_JOB, queue, handle: ({ purchaseId }) => this.rewards.reward(purchaseId) });
+    // Refunds and releases settle the order after whatever the reward job has written so far;
+    // the reward job settles again at its end, so their order does not matter.
+    this.jobs.register<PurchaseJobData>({ name: PURCHASE_REFUND_JOB, queue, handle: ({ purchaseId }) => this.settlement.settle(purchaseId) });
+    this.jobs.register<PurchaseJobData>({ name: PURCHASE_RELEASE_JOB, queue, handle: ({ purchaseId }) => this.settlement.settle(purchaseId) });
+    this.jobs.register<object>({
+      name: ACTIVE_REFERRALS_JOB,
+      schedule: '10 0 * * *',
+      handle: async () => void (await this.conversion.refreshAllActive()),
+    });
+  }
+}

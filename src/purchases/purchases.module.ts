@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { PointsModule } from '../points/points.module';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { OrderSettlementService } from './order-settlement.service';
+import { PurchaseRewardsService } from './purchase-rewards.service';
+import { PurchaseWorkersService } from './purchase-workers.service';
+import { PurchasesController } from './purchases.controller';
+import { PurchasesRepository } from './purchases.repository';
+import { PurchasesService } from './purchases.service';
+import { WebhookSignatureGuard } from './webhook-signature.guard';
+
+@Module({
+  imports: [PointsModule, ReferralsModule],
+  controllers: [PurchasesController],
+  providers: [
+    PurchasesService,
+    PurchasesRepository,
+    PurchaseRewardsService,
+    OrderSettlementService,
+    PurchaseWorkersService,
+    WebhookSignatureGuard,
+  ],
+  exports: [PurchasesService, OrderSettlementService],
+})
+export class PurchasesModule {}

@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, RewardRules } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobsService } from '../jobs/jobs.service';
+import { PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
+import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
+import { PurchasesRepository } from './purchases.repository';
+
+export interface CompletedPurchase {
+  orderId: string;
+  userId: string;
+  amount: number;
+  currency: string;
+  completedAt?: string | Date;
+}
+
+export interface WebhookAccepted {
+  status: 'accepted';
+  duplicate: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Records purchase notifications. The purchase row and its jobs commit together, so a recorded
+ * order always gets its rewards and a refused one never does; the rewards run in the workers.
+ */
+@Injectable()
+export class PurchasesService {
+  private readonly rules: RewardRules;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly repository: PurchasesRepository,
+    private readonly jobs: JobsService,
+  ) {
+    this.rules = config.rewards;
+  }
+
+  /** Idempotent on orderId; the same orderId with another user, amount or currency is a 409 ORDER_CONFLICT. */
+  notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
+    if (!UUID.test(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
+    const completedAt = input.completedAt === undefined ? null : new Date(input.completedAt).toISOString();
+    return this.dataSource.transaction(async (m) => {
+      const purchase = await this.repository.insert(m, { ...input, completedAt });
+      if (purchase) {
+        const data: PurchaseJobData = { purchaseId: purchase.id };
+        await this.jobs.send(PURCHASE_REWARD_JOB, data, { manager: m });
+        if (this.rules.holdingDays > 0) {
+          await this.jobs.send(PURCHASE_RELEASE_JOB, data, { manager: m, startAfter: this.rules.holdingDays * 86_400 + 1 });
+        }
+        return { status: 'accepted', duplicate: false };
+      }
+      const existing = await this.repository.findByOrderId(m, input.orderId);
+      if (!existing) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
+      if (existing.userId !== input.userId || existing.amount !== input.amount || existing.currency !== input.currency) {
+        throw new PurchasesException(PurchasesErrorCode.ORDER_CONFLICT, 'This orderId was already reported with another user, amount or currency');
+      }
+      return { status: 'accepted', duplicate: true };
+    });
+  }
+
+  /**
+   * `amount` is the order's total refunded so far (absent: all of it), so a repeated or stale
+   * notification changes nothing. The clawback runs in the refund job.
+   */
+  notifyRefund(input: { orderId: string; amount?: number }): Promise<WebhookAccepted> {
+    return this.dataSource.transaction(async (m) => {
+      const purchase = await this.repository.findByOrderId(m, input.orderId, true);
+      if (!purchase) throw new PurchasesException(PurchasesErrorCode.ORDER_NOT_FOUND, 'No purchase has this orderId');
+      const total = input.amount ?? purchase.amount;
+      if (total > purchase.amount) {
+        throw new PurchasesException(PurchasesErrorCode.INVALID_REFUND_AMOUNT, `The refunded total cannot exceed the order amount (${purchase.amount})`);
+      }
+      if (total <= purchase.refundedAmount) return { status: 'accepted', duplicate: true };
+      await this.repository.recordRefund(m, purchase.id, total);
+      await this.jobs.send(PURCHASE_REFUND_JOB, { purchaseId: purchase.id } satisfies PurchaseJobData, { manager: m });
+      return { status: 'accepted', duplicate: false };
+    });
+  }
+}

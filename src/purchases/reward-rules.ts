@@ -1,0 +1,98 @@
+import { RewardRules } from '../config/app-config';
+import { PointSource } from '../points/entities/point-transaction.entity';
+
+export type AwardRole = 'referee' | 'referrer' | 'commission';
+
+/** A referral as the reward rules see it; `flagged` holds its rewards, `rejected` earns nothing. */
+export interface ChainLink {
+  id: string;
+  status: 'pending' | 'converted' | 'flagged' | 'rejected';
+  referrerId: string;
+  createdAt: Date;
+}
+
+/** The buyer's referral and the referrer's own referral (the second level), when they exist. */
+export interface RewardChain {
+  referral: ChainLink | null;
+  parent: ChainLink | null;
+}
+
+export interface RewardedPurchase {
+  id: string;
+  orderId: string;
+  userId: string;
+  amount: number;
+  completedAt: Date;
+  createdAt: Date;
+}
+
+export interface PlannedAward {
+  key: string;
+  userId: string;
+  amount: number;
+  source: PointSource;
+  role: AwardRole;
+  level: 0 | 1 | 2;
+  /** Flagged referrals whose approval this award waits for. */
+  heldFor: string[];
+  /** Set when a holding period applies: the award stays pending until then. */
+  releaseAfter: Date | null;
+  description: string;
+}
+
+/**
+ * Business idempotency key of an award. Keyed by the purchase's id (a UUID fixed when the order
+ * is first recorded), not the order id, because order ids may be 255 characters long.
+ */
+export function awardKey(purchaseId: string, role: AwardRole, level: number): string {
+  return `purchase:${purchaseId}:${role}:${level}`;
+}
+
+/** Key of the clawback of one award for a refund that brought the order's refunded total to `refundedTotal`. */
+export function clawbackKey(purchaseId: string, role: string, level: number, refundedTotal: number): string {
+  return `refund:${purchaseId}:${role}:${level}:${refundedTotal}`;
+}
+
+/** floor(amount × basisPoints / 10 000): 1 point per cent of the percentage. */
+export function commission(amount: number, basisPoints: number): number {
+  return Math.floor((amount * basisPoints) / 10_000);
+}
+
+/** Attributed referrals earn; rejected ones never do. */
+export function isAttributed(link: ChainLink | null): link is ChainLink {
+  return link !== null && link.status !== 'rejected';
+}
+
+export function withinCommissionWindow(rules: RewardRules, referral: ChainLink, completedAt: Date): boolean {
+  if (rules.commissionWindowMonths === 0) return true;
+  const end = new Date(referral.createdAt);
+  end.setUTCMonth(end.getUTCMonth() + rules.commissionWindowMonths);
+  return completedAt < end;
+}
+
+/**
+ * What one purchase awards. `firstPurchase` is true when this purchase converted the referral
+ * (decided under the referral's row lock, see ReferralConversionService.convert).
+ */
+export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain: RewardChain, firstPurchase: boolean): PlannedAward[] {
+  const referral = chain.referral;
+  if (!isAttributed(referral)) return [];
+  const releaseAfter = rules.holdingDays > 0 ? new Date(purchase.createdAt.getTime() + rules.holdingDays * 86_400_000) : null;
+  const flagged = (links: ChainLink[]) => links.filter((l) => l.status === 'flagged').map((l) => l.id);
+  const awards: PlannedAward[] = [];
+  const add = (a: Omit<PlannedAward, 'key' | 'releaseAfter'>) => {
+    if (a.amount > 0) awards.push({ ...a, key: awardKey(purchase.id, a.role, a.level), releaseAfter });
+  };
+  if (firstPurchase) {
+    add({ userId: purchase.userId, amount: rules.refereeBonus, source: 'referral', role: 'referee', level: 0, heldFor: flagged([referral]), description: 'Welcome bonus for your first purchase' });
+    add({ userId: referral.referrerId, amount: rules.referrerBonus, source: 'referral', role: 'referrer', level: 1, heldFor: flagged([referral]), description: 'Your friend made their first purchase' });
+  }
+  if (withinCommissionWindow(rules, referral, purchase.completedAt)) {
+    add({ userId: referral.referrerId, amount: commission(purchase.amount, rules.commissionBasisPoints), source: 'purchase', role: 'commission', level: 1, heldFor: flagged([referral]), description: 'Commission on a purchase by your referee' });
+    const parent = chain.parent;
+    if (isAttributed(parent) && parent.referrerId !== purchase.userId) {
+      add({ userId: parent.referrerId, amount: commission(purchase.amount, rules.secondLevelBasisPoints), source: 'purchase', role: 'commission', level: 2, heldFor: flagged([referral, parent]), description: 'Commission on a purchase by a second-level referee' });
+    }
+  }
+  return awards;
+}
