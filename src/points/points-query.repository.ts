@@ -70,23 +70,27 @@ export class PointsQueryRepository {
   }
 
   /**
-   * The caller's rank without ranking everyone: 1 + the users ahead of them, which is an index
-   * range over users with more referrals (few, on a board where most users have none). Users
-   * with no referral share the rank after the last ranked user.
+   * The caller's rank without ranking everyone: 1 + the users ahead, counted as two index-only
+   * ranges of users_leaderboard_idx (more referrals; as many but reached first). Only users with
+   * referrals are counted, never the whole table; users with none share the rank after them.
    */
   async rankOf(userId: string): Promise<LeaderboardRow | null> {
-    const [row] = await this.db.query(
-      `SELECT ${LEADER_COLUMNS.split(', ').map((c) => `me.${c}`).join(', ')},
-              1 + (SELECT count(*) FROM users o
-                   WHERE o.deleted_at IS NULL AND o.total_referrals > 0
-                     AND (o.total_referrals > me.total_referrals
-                          OR (me.total_referrals > 0 AND o.total_referrals = me.total_referrals
-                              AND (COALESCE(o.last_referral_at, 'infinity'), o.id)
-                                < (COALESCE(me.last_referral_at, 'infinity'), me.id)))) AS rank
-       FROM users me WHERE me.id = $1 AND me.deleted_at IS NULL`,
+    const [me] = await this.db.query(
+      `SELECT ${LEADER_COLUMNS}, last_referral_at FROM users WHERE id = $1 AND deleted_at IS NULL`,
       [userId],
     );
-    return row ? toRow(row, Number(row.rank)) : null;
+    if (!me) return null;
+    const referrals = Number(me.total_referrals);
+    const [{ ahead }] = await this.db.query(
+      `SELECT (SELECT count(*) FROM users WHERE deleted_at IS NULL AND total_referrals > GREATEST($1::int, 0))
+            + (SELECT count(*) FROM users
+               WHERE $1::int > 0 AND deleted_at IS NULL AND total_referrals = $1::int
+                 AND CASE WHEN $2::timestamptz IS NULL
+                          THEN last_referral_at IS NOT NULL OR id < $3::uuid
+                          ELSE (last_referral_at, id) < ($2::timestamptz, $3::uuid) END) AS ahead`,
+      [referrals, me.last_referral_at, me.id],
+    );
+    return toRow(me, 1 + Number(ahead));
   }
 }
 
