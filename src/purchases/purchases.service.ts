@@ -40,7 +40,7 @@ export class PurchasesService {
   }
 
   /** Idempotent on orderId; the same orderId with another user, amount or currency is a 409 ORDER_CONFLICT. */
-  notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
+  async notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
     if (!UUID.test(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
     const completedAt = input.completedAt === undefined ? null : new Date(input.completedAt).toISOString();
     return this.dataSource.transaction(async (m) => {

@@ -1,0 +1,91 @@
+import { INestApplication } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createTestUser, TestUser } from './test-users';
+
+export const WEBHOOK_SECRET = () => process.env.PURCHASE_WEBHOOK_SECRET!;
+
+export function sign(body: string, secret = WEBHOOK_SECRET()): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** POSTs the exact JSON text it signs. */
+export function signedPost(http: TestAgent, path: string, body: unknown, signature?: string) {
+  const text = JSON.stringify(body);
+  return http
+    .post(path)
+    .set('Content-Type', 'application/json')
+    .set('X-Signature', signature ?? sign(text))
+    .send(text);
+}
+
+export type ReferralState = 'pending' | 'flagged' | 'rejected';
+
+/** Attributes `referee` to `referrer` the way sign-up does (referral row, referred_by_id, total_referrals). */
+export async function refer(app: INestApplication, referrer: TestUser, referee: TestUser, status: ReferralState = 'pending'): Promise<string> {
+  const db = app.get(DataSource);
+  const [row] = await db.query(
+    `INSERT INTO referrals (referrer_id, referee_id, code, status, reasons) VALUES ($1, $2, 'TESTCODE', $3, $4::jsonb) RETURNING id`,
+    [referrer.id, referee.id, status, JSON.stringify(status === 'pending' ? [] : ['SAME_IP'])],
+  );
+  if (status !== 'rejected') {
+    await db.query(`UPDATE users SET referred_by_id = $2 WHERE id = $1`, [referee.id, referrer.id]);
+    await db.query(`UPDATE users SET total_referrals = total_referrals + 1 WHERE id = $1`, [referrer.id]);
+  }
+  return row.id;
+}
+
+/** A → B → C: `top` referred `referrer`, who referred `buyer`. */
+export async function referralChain(app: INestApplication, statuses: { top?: ReferralState; referrer?: ReferralState } = {}) {
+  const top = await createTestUser(app, { name: 'Ann Top' });
+  const referrer = await createTestUser(app, { name: 'Bob Referrer' });
+  const buyer = await createTestUser(app, { name: 'Cat Buyer' });
+  const topReferral = await refer(app, top, referrer, statuses.top ?? 'pending');
+  const referral = await refer(app, referrer, buyer, statuses.referrer ?? 'pending');
+  return { top, referrer, buyer, topReferral, referral };
+}
+
+export interface Balances {
+  total: number;
+  available: number;
+  pending: number;
+  debt: number;
+}
+
+export async function balances(app: INestApplication, userId: string): Promise<Balances> {
+  const [row] = await app.get(DataSource).query(
+    `SELECT points_total::int AS total, points_available::int AS available, points_pending::int AS pending, points_debt::int AS debt
+       FROM users WHERE id = $1`,
+    [userId],
+  );
+  return row;
+}
+
+export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > end) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The awards and clawbacks of an order, by key. */
+export async function orderEntries(app: INestApplication, orderId: string) {
+  return app.get(DataSource).query(
+    `SELECT user_id, type, amount::int AS amount, status, source, idempotency_key, metadata
+       FROM point_transactions WHERE metadata->>'orderId' = $1 ORDER BY created_at, id`,
+    [orderId],
+  ) as Promise<Array<{ user_id: string; type: string; amount: number; status: string; source: string; idempotency_key: string; metadata: any }>>;
+}
+
+/** Waits until pg-boss has no unfinished purchase jobs. */
+export async function jobsIdle(app: INestApplication, ms = 30_000): Promise<void> {
+  const db = app.get(DataSource);
+  await until(
+    async () => (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name LIKE 'purchase-%' AND state IN ('created', 'retry', 'active') AND start_after <= now()`))[0].n,
+    (n: number) => n === 0,
+    ms,
+  );
+}
