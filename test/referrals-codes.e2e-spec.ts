@@ -108,6 +108,13 @@ describe('referral codes and short links over HTTP', () => {
     });
   });
 
+  describe('OpenAPI', () => {
+    it('documents the referral endpoints', async () => {
+      const paths = Object.keys((await t.http.get('/docs-json').expect(200)).body.paths);
+      expect(paths).toEqual(expect.arrayContaining(['/api/points/generate-referral-code', '/api/points/referrals', '/r/{code}']));
+    });
+  });
+
   describe('GET /r/:code', () => {
     it('redirects a valid code to sign-up with ref and sets the 7-day ref cookie', async () => {
       await user('EEEEEEEE');
@@ -207,5 +214,26 @@ describe('GET /r/:code with CLICK_RECORDING off', () => {
     await t.app.get(ClickRecorderService).flush();
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM referral_clicks WHERE referrer_id = $1`, [row.id]);
     expect(n).toBe(0);
+  });
+});
+
+describe('click recording at shutdown', () => {
+  it('writes clicks still buffered when the app closes', async () => {
+    const t = await createTestApp();
+    const db = t.app.get(DataSource);
+    const [row] = await db.query(
+      `INSERT INTO users (email, email_canonical, name, referral_code) VALUES ('bye@example.com', 'bye@example.com', 'Bye', 'NNNNNNNN') RETURNING id`,
+    );
+    await Promise.all(Array.from({ length: 5 }, () => t.http.get('/r/NNNNNNNN').expect(302)));
+    await t.close();
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM referral_clicks WHERE referrer_id = $1`, [row.id]);
+      expect(rows[0].n).toBe(5);
+    } finally {
+      await client.end();
+    }
   });
 });
