@@ -20,6 +20,7 @@ export class GoogleAuthGuard extends AuthGuard('google') {
   }
 
   override handleRequest<T>(error: unknown, user: T | false): T {
+    // Denied consent, a forged state or a failed token exchange: the browser starts again.
     if (error || !user) throw new AuthException(AuthErrorCode.UNAUTHORIZED, 'Google sign-in failed: start again');
     return user;
   }
