@@ -43,6 +43,10 @@ const DUPLICATE_KEYS = `
 SELECT idempotency_key, count(*)::int AS n FROM point_transactions
 WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING count(*) > 1`;
 
+const REDEMPTION_DIFFERENCES = `
+SELECT r.user_id, r.id FROM reward_redemptions r JOIN point_transactions p ON p.id = r.transaction_id
+WHERE p.user_id <> r.user_id OR p.type <> 'spend' OR p.source <> 'redeem' OR p.amount <> -r.value OR p.status <> 'posted'`;
+
 /** Every difference between the balances and their ledger, and every broken entry rule; empty when consistent. */
 export async function checkLedger(db: DataSource | EntityManager): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
@@ -69,6 +73,9 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
   }
   for (const r of await db.query(ENTRY_DIFFERENCES)) {
     problems.push({ userId: r.user_id, problem: `entry ${r.id} breaks the entry rules (${r.type} ${r.amount} ${r.status}, balance_after ${r.balance_after})` });
+  }
+  for (const r of await db.query(REDEMPTION_DIFFERENCES)) {
+    problems.push({ userId: r.user_id, problem: `reward ${r.id} does not match its redeem ledger entry` });
   }
   for (const r of await db.query(DUPLICATE_KEYS)) {
     problems.push({ userId: null, problem: `idempotency key ${r.idempotency_key} is used by ${r.n} entries` });

@@ -44,29 +44,59 @@ export class PointsService {
     private readonly realtime: RealtimeService,
   ) {}
 
-  addPoints(userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, options: AddPointsOptions = {}) {
+  addPoints(
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    options: AddPointsOptions = {},
+  ): Promise<LedgerResult> {
     return this.commit((m) => this.addPointsIn(m, userId, amount, source, metadata, idempotencyKey, options));
   }
 
-  spend(userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, type: 'spend' | 'expire' = 'spend', description?: string) {
+  spend(
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    type: 'spend' | 'expire' = 'spend',
+    description?: string,
+  ): Promise<LedgerResult> {
     return this.commit((m) => this.spendIn(m, userId, amount, source, metadata, idempotencyKey, type, description));
   }
 
-  clawback(userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, description?: string) {
+  clawback(
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    description?: string,
+  ): Promise<LedgerResult> {
     return this.commit((m) => this.clawbackIn(m, userId, amount, source, metadata, idempotencyKey, description));
   }
 
   /** Moves a held entry into available (settling debt first) and total; repeating it changes nothing. */
-  releasePending(idempotencyKey: string) {
+  releasePending(idempotencyKey: string): Promise<LedgerResult> {
     return this.commit((m) => this.settleIn(m, idempotencyKey, 'posted'));
   }
 
   /** Cancels a held entry: it leaves points_pending and never becomes spendable. */
-  voidPending(idempotencyKey: string) {
+  voidPending(idempotencyKey: string): Promise<LedgerResult> {
     return this.commit((m) => this.settleIn(m, idempotencyKey, 'voided'));
   }
 
-  async addPointsIn(m: EntityManager, userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, options: AddPointsOptions = {}): Promise<LedgerResult> {
+  async addPointsIn(
+    m: EntityManager,
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    options: AddPointsOptions = {},
+  ): Promise<LedgerResult> {
     checkAmount(amount);
     const type = options.type ?? 'earn';
     const hold = options.hold ?? false;
@@ -79,7 +109,16 @@ export class PointsService {
     });
   }
 
-  async spendIn(m: EntityManager, userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, type: 'spend' | 'expire' = 'spend', description?: string): Promise<LedgerResult> {
+  async spendIn(
+    m: EntityManager,
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    type: 'spend' | 'expire' = 'spend',
+    description?: string,
+  ): Promise<LedgerResult> {
     checkAmount(amount);
     return this.write(m, {
       userId, type, amount: -amount, source, metadata, idempotencyKey,
@@ -87,7 +126,15 @@ export class PointsService {
     });
   }
 
-  async clawbackIn(m: EntityManager, userId: string, amount: number, source: PointSource, metadata: Metadata, idempotencyKey: string, description?: string): Promise<LedgerResult> {
+  async clawbackIn(
+    m: EntityManager,
+    userId: string,
+    amount: number,
+    source: PointSource,
+    metadata: Metadata,
+    idempotencyKey: string,
+    description?: string,
+  ): Promise<LedgerResult> {
     checkAmount(amount);
     return this.write(m, {
       userId, type: 'clawback', amount: -amount, source, metadata, idempotencyKey,
