@@ -113,6 +113,17 @@ describe('login, /me and users:promote over HTTP', () => {
     });
   });
 
+  describe('OpenAPI', () => {
+    it('documents every auth endpoint', async () => {
+      const { body } = await t.http.get('/docs-json').expect(200);
+      for (const path of ['sign-up', 'verify-email-code', 'resend-code', 'login', 'me', 'google']) {
+        expect(Object.keys(body.paths)).toContain(`/api/auth/${path}`);
+      }
+      expect(body.paths['/api/auth/sign-up'].post.responses).toHaveProperty('202');
+      expect(body.components.schemas.UserDto.properties).toHaveProperty('referralCode');
+    });
+  });
+
   describe('users:promote', () => {
     const cli = () => ({ url: '', dataSource: db, close: async () => undefined });
 
