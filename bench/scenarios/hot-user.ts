@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { serializableStats } from '../../src/database/serializable';
+import { PointsService } from '../../src/points/points.service';
+import { startAppContext } from '../app-context';
+import { freshDatabase } from '../bench-database';
+import { benchEnv } from '../bench-env';
+import { captureStatements, pgbenchScript } from '../capture-sql';
+import { runLoop } from '../load-loop';
+import { PgbenchResult, runPgbench } from '../pgbench';
+import { ScenarioReport } from '../report';
+import { Scenario } from '../scenario';
+import { benchUserId, benchUserIdSql, seedUsers } from '../seed';
+import { median, ratio } from '../stats';
+
+const CONCURRENCY = 64;
+const AWARD = 10;
+const REDEEM = 5;
+const HOT = 1;
+const MAX_TRIES = 40;
+
+interface ServiceRound {
+  commits: number;
+  perSecond: number;
+  retries: number;
+  retriesPerCommit: number;
+  giveUps: number;
+  otherErrors: number;
+  firstError?: string;
+}
+
+/** Scenario 2: half awards, half redeems, all on one user's row, under SERIALIZABLE with retries. */
+export const hotUser: Scenario = async ({ server, options, log }): Promise<ScenarioReport> => {
+  const db = await freshDatabase(server);
+  await seedUsers(db.url, 1_000);
+  const env = benchEnv(db.url);
+  const app = await startAppContext(env);
+  try {
+    const points = app.get(PointsService);
+    const hot = benchUserId(HOT);
+    await points.addPoints(hot, 1_000_000, 'bonus', {}, `bench:seed:${randomUUID()}`, { description: 'bench balance' });
+
+    const awardKey = `bench:capture:${randomUUID()}`;
+    const redeemKey = `bench:capture:${randomUUID()}`;
+    const award = await captureStatements(awardKey, () => points.addPoints(hot, AWARD, 'admin', { reason: 'bench' }, awardKey, { description: 'bench award' }));
+    const redeem = await captureStatements(redeemKey, () => points.spend(hot, REDEEM, 'redeem', { reward: 'service-credit' }, redeemKey, 'spend', 'bench redeem'));
+    const vary = (key: string) => new Map<unknown, string>([[hot, benchUserIdSql(String(HOT))], [key, ':key']]);
+    const keyLine = '\\set key random(1, 1000000000000000)';
+    const a = pgbenchScript(award, vary(awardKey), [keyLine], 'award');
+    const r = pgbenchScript(redeem, vary(redeemKey), [keyLine], 'redeem');
+
+    const service = async (secs: number, tag: string): Promise<ServiceRound> => {
+      const start = { ...serializableStats };
+      const loop = await runLoop(CONCURRENCY, secs, async (worker, i) => {
+        const key = `bench:${tag}:${worker}:${i}`;
+        if ((worker + i) % 2 === 0) await points.addPoints(hot, AWARD, 'admin', { reason: 'bench' }, key, { description: 'bench award' });
+        else await points.spend(hot, REDEEM, 'redeem', { reward: 'service-credit' }, key, 'spend', 'bench redeem');
+      });
+      const retries = serializableStats.retries - start.retries;
+      const giveUps = serializableStats.exhausted - start.exhausted;
+      return {
+        commits: loop.ops,
+        perSecond: loop.perSecond,
+        retries,
+        retriesPerCommit: retries / Math.max(loop.ops, 1),
+        giveUps,
+        otherErrors: loop.errors - giveUps,
+        firstError: loop.firstError,
+      };
+    };
+    const ceiling = (secs: number) =>
+      runPgbench({
+        url: db.url,
+        scripts: [{ name: 'award', script: a.script }, { name: 'redeem', script: r.script }],
+        defines: { ...a.defines, ...r.defines },
+        clients: CONCURRENCY,
+        seconds: secs,
+        maxTries: MAX_TRIES,
+      });
+
+    log('warm-up');
+    await service(1, 'warm');
+    await ceiling(1);
+    const rounds: Array<{ service: ServiceRound; pgbench: PgbenchResult }> = [];
+    for (let n = 1; n <= options.rounds; n++) {
+      const s = await service(options.duration, `r${n}`);
+      const p = await ceiling(options.duration);
+      log(`round ${n}: service ${s.perSecond.toFixed(0)} commits/s, ${s.retriesPerCommit.toFixed(2)} retries/commit, ${s.giveUps} give-ups; pgbench ${p.tps.toFixed(0)} tps, ${(p.retries / Math.max(p.processed, 1)).toFixed(2)} retries/commit, ${p.failed} failed`);
+      rounds.push({ service: s, pgbench: p });
+    }
+    const commits = median(rounds.map((x) => x.service.perSecond));
+    const pg = median(rounds.map((x) => x.pgbench.tps));
+    const giveUps = rounds.reduce((n, x) => n + x.service.giveUps, 0);
+    const otherErrors = rounds.reduce((n, x) => n + x.service.otherErrors, 0);
+    const pgFailed = rounds.reduce((n, x) => n + x.pgbench.failed, 0);
+    const k = ratio(commits, pg);
+    return {
+      id: 2,
+      title: 'Hot user',
+      rows: [
+        { measure: 'hot-row commits/s (addPoints + spend, 64 callers)', value: commits, unit: '/s', baseline: { label: 'pgbench tps', value: pg }, ratio: k, target: { label: '>= 70%', pass: k >= 0.7 } },
+        { measure: 'service retries per commit', value: median(rounds.map((x) => x.service.retriesPerCommit)), unit: '' },
+        { measure: 'pgbench retries per commit', value: median(rounds.map((x) => x.pgbench.retries / Math.max(x.pgbench.processed, 1))), unit: '' },
+        { measure: 'service give-ups (retries exhausted), all rounds', value: giveUps, unit: '', target: { label: '0', pass: giveUps === 0 } },
+        { measure: 'service other errors, all rounds', value: otherErrors, unit: '', target: { label: '0', pass: otherErrors === 0 } },
+        { measure: `pgbench failed transactions (--max-tries ${MAX_TRIES}), all rounds`, value: pgFailed, unit: '' },
+      ],
+      details: { concurrency: CONCURRENCY, pool: 'the app pool (20 connections) caps in-flight transactions', scripts: { award: a.script, redeem: r.script }, defines: { ...a.defines, ...r.defines }, rounds },
+      notes: [
+        `${CONCURRENCY} callers on one user, alternating addPoints(+${AWARD}) and spend(-${REDEEM}); pgbench: ${CONCURRENCY} clients, the same two captured transactions 50/50, SERIALIZABLE, --max-tries ${MAX_TRIES} (immediate retries, no back-off)`,
+        'the service reaches PostgreSQL through its pool of 20 connections, so at most 20 of its 64 callers are in a transaction at once; pgbench holds 64 connections',
+      ],
+    };
+  } finally {
+    await app.close();
+    await db.drop();
+  }
+};
