@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLedger } from '../src/points/ledger-check';
+import { PointsService } from '../src/points/points.service';
+import { balances, jobsIdle, orderEntries, referralChain, signedPost, until } from './utils/purchase-webhooks';
+import { createTestApp, TestApp } from './utils/test-app';
+import { createTestUser, TestUser } from './utils/test-users';
+
+describe('flagged referrals hold their rewards until an admin reviews them', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    db = t.app.get(DataSource);
+    admin = await createTestUser(t.app, { role: 'admin' });
+  });
+  afterAll(() => t?.close());
+
+  const complete = async (userId: string, amount: number) => {
+    const body = { orderId: `o-${randomUUID()}`, userId, amount, currency: 'USD' };
+    await signedPost(t.http, '/api/purchases/completed', body).expect(202);
+    await until(async () => (await orderEntries(t.app, body.orderId)).length, (n) => n > 0);
+    await jobsIdle(t.app);
+    return body.orderId;
+  };
+  const review = (id: string, decision: 'approve' | 'reject', token = admin.token) =>
+    t.http.post(`/api/admin/referrals/${id}/${decision}`).set('Authorization', `Bearer ${token}`);
+  const spend = (userId: string, amount: number) => t.app.get(PointsService).spend(userId, amount, 'redeem', {}, `spend-${randomUUID()}`);
+
+  it('writes a flagged referral’s awards as pending, not spendable, and releases them on approval', async () => {
+    const { top, referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
+    await complete(buyer.id, 10_000);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 0, available: 0, pending: 600, debt: 0 });
+    expect(await balances(t.app, buyer.id)).toEqual({ total: 0, available: 0, pending: 100, debt: 0 });
+    expect(await balances(t.app, top.id)).toEqual({ total: 0, available: 0, pending: 100, debt: 0 });
+    await expect(spend(referrer.id, 1)).rejects.toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+    const redeem = await t.http.post('/api/points/redeem').set('Authorization', `Bearer ${referrer.token}`).send({ amount: 100, reward: 'service-credit' });
+    expect(redeem.status).toBe(409);
+
+    const [r] = await db.query(`SELECT status, converted_at FROM referrals WHERE id = $1`, [referral]);
+    expect(r.status).toBe('flagged');
+    expect(r.converted_at).not.toBeNull();
+
+    const queue = await t.http.get('/api/admin/referrals?status=flagged').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    const item = queue.body.items.find((i: { id: string }) => i.id === referral);
+    expect(item).toMatchObject({ status: 'flagged', reasons: ['SAME_IP'], heldPoints: 800, referee: { id: buyer.id }, referrer: { id: referrer.id } });
+
+    const approved = await review(referral, 'approve').expect(200);
+    expect(approved.body).toMatchObject({ id: referral, status: 'converted', heldPoints: 0 });
+    expect(approved.body.reviewedAt).not.toBeNull();
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 600, available: 600, pending: 0, debt: 0 });
+    expect(await balances(t.app, buyer.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
+    expect(await balances(t.app, top.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
+    const [stats] = await db.query(`SELECT converted_referrals, total_earned::int AS total_earned FROM users WHERE id = $1`, [referrer.id]);
+    expect(stats).toEqual({ converted_referrals: 1, total_earned: 600 });
+    await spend(referrer.id, 600);
+
+    const twice = await review(referral, 'approve');
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('REFERRAL_NOT_FLAGGED');
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it('voids a rejected referral’s awards so they never become spendable', async () => {
+    const { top, referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
+    const orderId = await complete(buyer.id, 10_000);
+    const [before] = await db.query(`SELECT total_referrals, converted_referrals FROM users WHERE id = $1`, [referrer.id]);
+    const rejected = await review(referral, 'reject').expect(200);
+    expect(rejected.body).toMatchObject({ status: 'rejected', heldPoints: 0 });
+    for (const u of [referrer, buyer, top]) expect(await balances(t.app, u.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
+    expect((await orderEntries(t.app, orderId)).map((e) => e.status)).toEqual(['voided', 'voided', 'voided', 'voided']);
+    const [after] = await db.query(`SELECT total_referrals, converted_referrals FROM users WHERE id = $1`, [referrer.id]);
+    expect(after).toEqual({ total_referrals: before.total_referrals - 1, converted_referrals: before.converted_referrals - 1 });
+
+    // Later purchases of a rejected referral earn nothing; a refund of the voided order changes nothing.
+    const later = { orderId: `o-${randomUUID()}`, userId: buyer.id, amount: 5_000, currency: 'USD' };
+    await signedPost(t.http, '/api/purchases/completed', later).expect(202);
+    await jobsIdle(t.app);
+    expect(await orderEntries(t.app, later.orderId)).toEqual([]);
+    await signedPost(t.http, '/api/purchases/refunded', { orderId }).expect(202);
+    await jobsIdle(t.app);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it('holds a second-level award while the upper referral is flagged, even when the buyer’s own is not', async () => {
+    const { top, referrer, buyer, topReferral } = await referralChain(t.app, { top: 'flagged' });
+    await complete(buyer.id, 10_000);
+    expect(await balances(t.app, referrer.id)).toMatchObject({ available: 600, pending: 0 });
+    expect(await balances(t.app, top.id)).toMatchObject({ available: 0, pending: 100 });
+    await review(topReferral, 'approve').expect(200);
+    expect(await balances(t.app, top.id)).toMatchObject({ available: 100, pending: 0, total: 100 });
+  });
+
+  it('voids held awards of a fully refunded order instead of releasing them on approval', async () => {
+    const { referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
+    const orderId = await complete(buyer.id, 10_000);
+    await signedPost(t.http, '/api/purchases/refunded', { orderId }).expect(202);
+    await until(() => balances(t.app, referrer.id), (b) => b.pending === 0);
+    await jobsIdle(t.app);
+    await review(referral, 'approve').expect(200);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it('applies a partial refund of a held order when its awards are released', async () => {
+    const { referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
+    const orderId = await complete(buyer.id, 10_000);
+    await signedPost(t.http, '/api/purchases/refunded', { orderId, amount: 4_000 }).expect(202);
+    await jobsIdle(t.app);
+    expect(await balances(t.app, referrer.id)).toMatchObject({ pending: 600, available: 0 });
+    await review(referral, 'approve').expect(200);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 600 - 200, available: 400, pending: 0, debt: 0 });
+    expect(await checkLedger(db)).toEqual([]);
+  });
+});
+
+describe('admin referral review endpoints', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await createTestUser(t.app, { role: 'admin' });
+    user = await createTestUser(t.app);
+  });
+  afterAll(() => t?.close());
+
+  const as = (req: ReturnType<TestApp['http']['get']>, who?: TestUser) => (who ? req.set('Authorization', `Bearer ${who.token}`) : req);
+
+  it('answers 401 anonymous and 403 for non-admins on every endpoint', async () => {
+    const id = randomUUID();
+    for (const make of [
+      () => t.http.get('/api/admin/referrals?status=flagged'),
+      () => t.http.post(`/api/admin/referrals/${id}/approve`),
+      () => t.http.post(`/api/admin/referrals/${id}/reject`),
+    ]) {
+      const anonymous = await make();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.code).toBe('UNAUTHORIZED');
+      const forbidden = await as(make(), user);
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('answers 404 for an unknown or malformed id and 409 for a referral that is not flagged', async () => {
+    for (const id of [randomUUID(), 'not-a-uuid']) {
+      const res = await as(t.http.post(`/api/admin/referrals/${id}/approve`), admin);
+      expect(res.status).toBe(404);
+    }
+    const { referral } = await referralChain(t.app);
+    const res = await as(t.http.post(`/api/admin/referrals/${referral}/reject`), admin);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('REFERRAL_NOT_FLAGGED');
+  });
+
+  it('lists by status, newest first, with cursor pagination and 400 for bad filters', async () => {
+    const flagged: string[] = [];
+    for (let i = 0; i < 3; i++) flagged.push((await referralChain(t.app, { referrer: 'flagged' })).referral);
+    const first = await as(t.http.get('/api/admin/referrals?status=flagged&limit=2'), admin).expect(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await as(t.http.get(`/api/admin/referrals?status=flagged&limit=2&cursor=${first.body.nextCursor}`), admin).expect(200);
+    const ids = [...first.body.items, ...second.body.items].map((i: { id: string }) => i.id);
+    expect(ids).toEqual([...flagged].reverse());
+    expect(second.body.nextCursor).toBeNull();
+    const all = await as(t.http.get('/api/admin/referrals?limit=100'), admin).expect(200);
+    expect(all.body.items.length).toBeGreaterThan(3);
+    for (const q of ['status=approved', 'limit=0', 'limit=101', 'cursor=%%%', 'cursor=abc', 'foo=1']) {
+      const res = await as(t.http.get(`/api/admin/referrals?${q}`), admin);
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
