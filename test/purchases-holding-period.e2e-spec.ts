@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
+import { checkLedger } from '../src/points/ledger-check';
+import { OrderSettlementService } from '../src/purchases/order-settlement.service';
+import { balances, jobsIdle, orderEntries, referralChain, signedPost, until } from './utils/purchase-webhooks';
+import { createTestApp, TestApp } from './utils/test-app';
+import { createTestUser } from './utils/test-users';
+
+const HOLDING_DAYS = 14;
+
+describe('a holding period makes every purchase award pending until a delayed job releases it', () => {
+  let t: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    const config = loadAppConfig();
+    t = await createTestApp({
+      customize: (b) => b.overrideProvider(APP_CONFIG).useValue({ ...config, rewards: { ...config.rewards, holdingDays: HOLDING_DAYS } }),
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(() => t?.close());
+
+  async function complete(userId: string) {
+    const body = { orderId: `o-${randomUUID()}`, userId, amount: 10_000, currency: 'USD' };
+    await signedPost(t.http, '/api/purchases/completed', body).expect(202);
+    await until(async () => (await orderEntries(t.app, body.orderId)).length, (n) => n === 4);
+    await jobsIdle(t.app);
+    const [p] = await db.query(`SELECT id FROM purchases WHERE order_id = $1`, [body.orderId]);
+    return { orderId: body.orderId, purchaseId: p.id as string };
+  }
+
+  /** What the passing of the holding period looks like to the release job. */
+  async function elapse(orderId: string) {
+    await db.query(
+      `UPDATE point_transactions SET metadata = jsonb_set(metadata, '{releaseAfter}', to_jsonb((now() - interval '1 second')::text))
+        WHERE metadata->>'orderId' = $1 AND metadata ? 'releaseAfter'`,
+      [orderId],
+    );
+  }
+
+  it('enqueues the release job with the purchase, due after the period, and keeps the awards pending until then', async () => {
+    const { top, referrer, buyer } = await referralChain(t.app);
+    const { orderId, purchaseId } = await complete(buyer.id);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 0, available: 0, pending: 600, debt: 0 });
+    const [job] = await db.query(
+      `SELECT extract(epoch FROM start_after - now()) / 86400 AS days FROM pgboss.job WHERE name = 'purchase-release' AND data->>'purchaseId' = $1`,
+      [purchaseId],
+    );
+    expect(Number(job.days)).toBeGreaterThan(HOLDING_DAYS - 0.01);
+    expect(Number(job.days)).toBeLessThan(HOLDING_DAYS + 0.01);
+
+    // Running the release early changes nothing.
+    await t.app.get(OrderSettlementService).settle(purchaseId);
+    expect((await balances(t.app, referrer.id)).pending).toBe(600);
+
+    await elapse(orderId);
+    await t.app.get(OrderSettlementService).settle(purchaseId);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 600, available: 600, pending: 0, debt: 0 });
+    expect(await balances(t.app, buyer.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
+    expect(await balances(t.app, top.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it('keeps a flagged referral’s awards held after the period until approval, and approval before the period waits for it', async () => {
+    const admin = await createTestUser(t.app, { role: 'admin' });
+    const first = await referralChain(t.app, { referrer: 'flagged' });
+    const a = await complete(first.buyer.id);
+    await elapse(a.orderId);
+    await t.app.get(OrderSettlementService).settle(a.purchaseId);
+    expect((await balances(t.app, first.referrer.id)).pending).toBe(600);
+    await t.http.post(`/api/admin/referrals/${first.referral}/approve`).set('Authorization', `Bearer ${admin.token}`).expect(200);
+    expect(await balances(t.app, first.referrer.id)).toMatchObject({ available: 600, pending: 0 });
+
+    const second = await referralChain(t.app, { referrer: 'flagged' });
+    const b = await complete(second.buyer.id);
+    await t.http.post(`/api/admin/referrals/${second.referral}/approve`).set('Authorization', `Bearer ${admin.token}`).expect(200);
+    expect(await balances(t.app, second.referrer.id)).toMatchObject({ available: 0, pending: 600 });
+    await elapse(b.orderId);
+    await t.app.get(OrderSettlementService).settle(b.purchaseId);
+    expect(await balances(t.app, second.referrer.id)).toMatchObject({ available: 600, pending: 0 });
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it('voids pending awards of an order refunded during the period', async () => {
+    const { referrer, buyer } = await referralChain(t.app);
+    const { orderId } = await complete(buyer.id);
+    await signedPost(t.http, '/api/purchases/refunded', { orderId }).expect(202);
+    await until(() => balances(t.app, referrer.id), (b) => b.pending === 0);
+    await jobsIdle(t.app);
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
+    expect((await orderEntries(t.app, orderId)).every((e) => e.status === 'voided')).toBe(true);
+    expect(await checkLedger(db)).toEqual([]);
+  });
+});
