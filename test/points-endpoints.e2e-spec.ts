@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdempotencyService } from '../src/idempotency/idempotency.service';
 import { PointsService } from '../src/points/points.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
@@ -240,6 +241,25 @@ describe('points endpoints over HTTP', () => {
         expect(res.status, JSON.stringify(key)).toBe(400);
         expect(res.body.code).toBe('INVALID_IDEMPOTENCY_KEY');
       }
+    });
+
+    it('takes over a key whose first request died, and forgets keys after the retention', async () => {
+      const u = await createTestUser(t.app);
+      await award(u.id, 100);
+      const key = randomUUID();
+      const body = { amount: 5, reward: 'service-credit' };
+      const hash = t.app.get(IdempotencyService).hash({ caller: `user:${u.id}`, key, method: 'POST', path: '/api/points/redeem', body });
+      await db.query(
+        `INSERT INTO idempotency_keys (caller, key, request_hash, created_at) VALUES ($1, $2, $3, now() - interval '2 minutes')`,
+        [`user:${u.id}`, key, hash],
+      );
+      await t.http.post('/api/points/redeem').set(auth(u)).set('Idempotency-Key', key).send(body).expect(201);
+      const [row] = await db.query(`SELECT status, response_status FROM idempotency_keys WHERE key = $1`, [key]);
+      expect(row).toEqual({ status: 'completed', response_status: 201 });
+      await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
+      expect(await t.app.get(IdempotencyService).cleanUp()).toBeGreaterThanOrEqual(1);
+      const [gone] = await db.query(`SELECT count(*)::int AS c FROM idempotency_keys WHERE key = $1`, [key]);
+      expect(gone.c).toBe(0);
     });
 
     it('executes an admin grant once for one key sent 20 times concurrently', async () => {

@@ -64,4 +64,10 @@ export class IdempotencyKeysRepository {
   async release(caller: string, key: string): Promise<void> {
     await this.db.query(`DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND status = 'in-progress'`, [caller, key]);
   }
+
+  /** Forgets keys older than the retention; returns how many went. */
+  async deleteOlderThan(hours: number): Promise<number> {
+    const [, affected] = await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+    return affected;
+  }
 }

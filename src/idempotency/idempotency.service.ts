@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { JobsService } from '../jobs/jobs.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { IdempotencyErrorCode, IdempotencyException } from './idempotency.exception';
 
@@ -18,6 +19,9 @@ const STALE_AFTER_SECONDS = 60;
 /** How long a duplicate waits for the first request before answering IDEMPOTENCY_KEY_IN_PROGRESS. */
 const WAIT_MS = 10_000;
 const POLL_MS = 25;
+/** Keys are remembered this long; a later repeat runs again (the ledger's own keys still stop a second spend). */
+export const KEY_RETENTION_HOURS = 24;
+export const CLEANUP_JOB = 'idempotency-keys-cleanup';
 
 /**
  * HTTP Idempotency-Key handling (API.md conventions): the first response for a caller's key is
@@ -25,8 +29,19 @@ const POLL_MS = 25;
  * key is IDEMPOTENCY_KEY_REUSED; a duplicate that arrives while the first runs waits for it.
  */
 @Injectable()
-export class IdempotencyService {
-  constructor(private readonly keys: IdempotencyKeysRepository) {}
+export class IdempotencyService implements OnModuleInit {
+  constructor(
+    private readonly keys: IdempotencyKeysRepository,
+    private readonly jobs: JobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({ name: CLEANUP_JOB, schedule: '17 * * * *', handle: async () => void (await this.cleanUp()) });
+  }
+
+  cleanUp(): Promise<number> {
+    return this.keys.deleteOlderThan(KEY_RETENTION_HOURS);
+  }
 
   validateKey(raw: unknown): string {
     if (typeof raw !== 'string' || raw.length < 1 || raw.length > 255 || !/^[\x21-\x7e]+$/.test(raw)) {

@@ -7,6 +7,7 @@ import { AuthCoreModule } from '../auth/auth-core.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeModule } from '../notifications/realtime.module';
@@ -23,7 +24,7 @@ describe('PointsService', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule, DatabaseModule, AuthCoreModule, RealtimeModule, NotificationsModule, IdempotencyModule, PointsModule],
+      imports: [AppConfigModule, DatabaseModule, AuthCoreModule, RealtimeModule, JobsModule, NotificationsModule, IdempotencyModule, PointsModule],
     }).compile();
     app = await moduleRef.init();
     points = app.get(PointsService);
