@@ -1,3 +1,4 @@
+import { TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describe('referral journey across two instances', () => {
 
   beforeAll(async () => {
     process.env.RATE_LIMIT_SCALE = '1000';
-    const customize = (x: Parameters<NonNullable<Parameters<typeof createTestApp>[0]['customize']>>[0]) =>
+    const customize = (x: TestingModuleBuilder) =>
       x
         .overrideProvider(MAIL_TRANSPORT)
         .useValue(outbox)
