@@ -24,6 +24,20 @@ describe('points endpoints over HTTP', () => {
     points.addPoints(userId, amount, 'bonus', {}, `test:${randomUUID()}`, options);
   const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
 
+  it('documents every points endpoint in the OpenAPI spec', async () => {
+    const json = await t.http.get('/docs-json').expect(200);
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/points/my-points',
+        '/api/points/transactions',
+        '/api/points/leaderboard',
+        '/api/points/redeem',
+        '/api/points/admin/add',
+      ]),
+    );
+    expect(json.body.paths['/api/points/admin/add'].post.responses).toHaveProperty('409');
+  });
+
   describe('GET /api/points/my-points', () => {
     it('answers 401 without a token', async () => {
       const res = await t.http.get('/api/points/my-points').expect(401);

@@ -1,5 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/guards/jwt-auth.guard';
@@ -34,6 +45,7 @@ export class PointsController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: MyPointsDto })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
   myPoints(@CurrentUser() user: AuthUser): Promise<MyPointsDto> {
     return this.queries.myPoints(user.id);
   }
@@ -42,6 +54,8 @@ export class PointsController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: PointTransactionPageDto, description: 'Newest first' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: bad limit, cursor or type' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
   transactions(@CurrentUser() user: AuthUser, @Query() query: ListTransactionsQueryDto): Promise<PointTransactionPageDto> {
     return this.queries.transactions(user.id, query);
   }
@@ -49,6 +63,7 @@ export class PointsController {
   @Get('leaderboard')
   @UseGuards(OptionalJwtAuthGuard)
   @ApiOkResponse({ type: LeaderboardDto, description: 'Public; `me` is filled for an authenticated caller' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: limit outside 1..100' })
   leaderboard(@CurrentUser() user: AuthUser | undefined, @Query() query: LeaderboardQueryDto): Promise<LeaderboardDto> {
     return this.queries.leaderboard(query.limit ?? 10, user?.id);
   }
@@ -59,6 +74,9 @@ export class PointsController {
   @ApiBearerAuth()
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: RedeemResultDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED or INVALID_IDEMPOTENCY_KEY' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
+  @ApiConflictResponse({ description: 'INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS' })
   async redeem(
     @CurrentUser() user: AuthUser,
     @Body() body: RedeemPointsDto,
@@ -80,6 +98,11 @@ export class PointsController {
   @ApiBearerAuth()
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: AdminAddPointsResultDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (zero, non-integer or beyond ±1,000,000,000) or INVALID_IDEMPOTENCY_KEY' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: not an admin' })
+  @ApiNotFoundResponse({ description: 'USER_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'INSUFFICIENT_POINTS (a deduction beyond available), IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS' })
   async adminAdd(
     @CurrentUser() admin: AuthUser,
     @Body() body: AdminAddPointsDto,
