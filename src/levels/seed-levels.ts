@@ -1,6 +1,21 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { LevelTier, levelTiers } from './level-tiers';
 
+/**
+ * Moves users whose level no longer matches their points_total under the new thresholds
+ * (the ledger invariant `level = tier of points_total`); touches only rows that change.
+ * It emits no level-up: a changed tier table is an administrative change, not a crossing.
+ */
+const RELEVEL_USERS = `
+WITH tiers AS (
+  SELECT level, min_points, lead(min_points) OVER (ORDER BY min_points) AS next_min FROM level_configs
+)
+UPDATE users u SET level = t.level, updated_at = now()
+FROM tiers t
+WHERE GREATEST(u.points_total, 0) >= t.min_points
+  AND (t.next_min IS NULL OR GREATEST(u.points_total, 0) < t.next_min)
+  AND u.level <> t.level`;
+
 /** Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing. */
 export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTier[] = levelTiers()): Promise<number> {
   const run = async (m: EntityManager) => {
@@ -13,6 +28,8 @@ export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTie
        ON CONFLICT (level) DO UPDATE SET name = EXCLUDED.name, min_points = EXCLUDED.min_points, perks = EXCLUDED.perks`,
       [JSON.stringify(tiers)],
     );
+    await m.query(`SET CONSTRAINTS level_configs_min_points_key IMMEDIATE`);
+    await m.query(RELEVEL_USERS);
   };
   if (db instanceof DataSource) await db.transaction(run);
   else await run(db);
