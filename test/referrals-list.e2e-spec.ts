@@ -70,7 +70,7 @@ describe('GET /api/points/referrals', () => {
                 ($1, 'earn', 7, 'purchase', 132, $3::jsonb)`,
         [alice.id, JSON.stringify({ refereeId: bob.id }), JSON.stringify({ refereeId: dave.id })],
       );
-      await db.query(`UPDATE users SET converted_referrals = 1, total_earned = 132 WHERE id = $1`, [alice.id]);
+      await db.query(`UPDATE users SET converted_referrals = 1, active_referrals = 1, total_earned = 132 WHERE id = $1`, [alice.id]);
     });
 
     it('lists direct referees newest first, masked, with rejected ones and stats from the users row', async () => {
@@ -89,7 +89,7 @@ describe('GET /api/points/referrals', () => {
       expect(new Date(items[0].joinedAt).getTime()).toBeGreaterThanOrEqual(new Date(items[1].joinedAt).getTime());
       expect(Object.keys(items[0]).sort()).toEqual(['convertedAt', 'email', 'id', 'joinedAt', 'level', 'name', 'pointsEarned', 'status']);
       expect(res.body.nextCursor).toBeNull();
-      expect(res.body.stats).toEqual({ totalReferrals: 2, activeReferrals: 2, convertedReferrals: 1, totalEarned: 132 });
+      expect(res.body.stats).toEqual({ totalReferrals: 2, activeReferrals: 1, convertedReferrals: 1, totalEarned: 132 });
     });
 
     it('adds attributed second-level referees with depth=2', async () => {

@@ -52,15 +52,17 @@ export class ReferralsRepository {
     return row.id;
   }
 
-  /** Links the referee to the referrer and counts it, in one statement; the referrer's new total. */
+  /**
+   * Links the referee to the referrer and counts it, in one statement; the referrer's new total.
+   * active_referrals is not touched: it counts referees with a recent purchase (ReferralConversionService).
+   */
   async attribute(manager: EntityManager, refereeId: string, referrerId: string): Promise<number> {
     // TypeORM answers an UPDATE with [rows, rowCount].
     const [[row]] = await manager.query(
       `WITH referee AS (
          UPDATE users SET referred_by_id = $2, updated_at = now() WHERE id = $1 AND referred_by_id IS NULL RETURNING id
        )
-       UPDATE users SET total_referrals = total_referrals + 1, active_referrals = active_referrals + 1,
-                        last_referral_at = now(), updated_at = now()
+       UPDATE users SET total_referrals = total_referrals + 1, last_referral_at = now(), updated_at = now()
         WHERE id = $2 AND EXISTS (SELECT 1 FROM referee)
         RETURNING total_referrals`,
       [refereeId, referrerId],
