@@ -5,12 +5,22 @@ import { createTestApp, TestApp } from '../../test/utils/test-app';
 import { JobsService } from './jobs.service';
 
 const seen: string[] = [];
+const batchAttempts = new Map<string, number>();
 
 @Injectable()
 class ProbeJobs implements OnModuleInit {
   constructor(private readonly jobs: JobsService) {}
   onModuleInit() {
     this.jobs.register<{ tag: string }>({ name: 'probe', handle: async ({ tag }) => void seen.push(tag) });
+    this.jobs.register<{ tag: string }>({
+      name: 'probe-batch',
+      batchSize: 10,
+      queue: { retryLimit: 2, retryDelay: 0, retryBackoff: false },
+      handle: async ({ tag }) => {
+        batchAttempts.set(tag, (batchAttempts.get(tag) ?? 0) + 1);
+        if (tag === 'poison') throw new Error('always fails');
+      },
+    });
   }
 }
 
@@ -43,6 +53,21 @@ describe('JobsService', () => {
       await until(() => seen.includes('committed'));
       await new Promise((r) => setTimeout(r, 500));
       expect(seen).toEqual(['committed']);
+    });
+  });
+
+  describe('workers', () => {
+    it('settle each job of a batch alone: a failing job is retried without its batch-mates', async () => {
+      const db = t.app.get(DataSource);
+      const jobs = t.app.get(JobsService);
+      const tags = ['a', 'b', 'poison', 'c', 'd'];
+      await db.transaction(async (manager) => {
+        for (const tag of tags) await jobs.send('probe-batch', { tag }, { manager });
+      });
+      await until(() => (batchAttempts.get('poison') ?? 0) >= 3, 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(batchAttempts.get('poison')).toBe(3);
+      for (const tag of ['a', 'b', 'c', 'd']) expect(batchAttempts.get(tag)).toBe(1);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PgBoss, SendOptions } from 'pg-boss';
+import { JobResult, PgBoss, SendOptions, WorkOptions } from 'pg-boss';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -49,11 +49,29 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
     }
     for (const def of this.definitions.values()) {
-      await boss.work<object>(
+      await boss.work<object, unknown, WorkOptions & { perJobResults: true }>(
         def.name,
-        { batchSize: def.batchSize ?? 1, localConcurrency: def.localConcurrency ?? 1, pollingIntervalSeconds: 2 },
+        {
+          batchSize: def.batchSize ?? 1,
+          localConcurrency: def.localConcurrency ?? 1,
+          pollingIntervalSeconds: 2,
+          notifyPollingIntervalSeconds: 2,
+          burstWhenBatchFull: true,
+          perJobResults: true,
+        },
+        // Settled one by one: a failing job is retried alone instead of failing its whole batch.
         async (jobs) => {
-          for (const job of jobs) await def.handle(job.data, job);
+          const results: JobResult[] = [];
+          for (const job of jobs) {
+            try {
+              await def.handle(job.data, job);
+              results.push({ id: job.id, status: 'completed' });
+            } catch (error) {
+              this.logger.warn({ err: error, job: def.name, jobId: job.id }, 'job failed; pg-boss will retry it');
+              results.push({ id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error) } });
+            }
+          }
+          return results;
         },
       );
     }
