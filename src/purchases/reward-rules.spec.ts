@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { RewardRules } from '../config/app-config';
+import { awardKey, ChainLink, commission, planAwards, RewardedPurchase, withinCommissionWindow } from './reward-rules';
+
+const rules: RewardRules = {
+  refereeBonus: 100,
+  referrerBonus: 100,
+  commissionBasisPoints: 500,
+  secondLevelBasisPoints: 100,
+  minPurchaseAmount: 0,
+  commissionWindowMonths: 12,
+  holdingDays: 0,
+  jobExpireSeconds: 300,
+  awardDelayMs: 0,
+};
+
+const link = (fields: Partial<ChainLink> = {}): ChainLink => ({
+  id: 'ref-1',
+  status: 'pending',
+  referrerId: 'referrer',
+  createdAt: new Date('2026-01-15T00:00:00Z'),
+  ...fields,
+});
+
+const purchase: RewardedPurchase = {
+  id: 'p-1',
+  orderId: 'o-1',
+  userId: 'buyer',
+  amount: 10_000,
+  completedAt: new Date('2026-03-01T00:00:00Z'),
+  createdAt: new Date('2026-03-01T00:00:00Z'),
+};
+const parent = link({ id: 'ref-0', referrerId: 'top' });
+
+describe('reward rules', () => {
+  describe('commission', () => {
+    it('takes basis points of the amount, rounding down to whole points', () => {
+      expect(commission(10_000, 500)).toBe(500);
+      expect(commission(2_050, 500)).toBe(102);
+      expect(commission(99, 100)).toBe(0);
+      expect(commission(1_000_000_000, 10_000)).toBe(1_000_000_000);
+      expect(commission(333, 250)).toBe(8);
+    });
+  });
+
+  describe('planAwards', () => {
+    it('gives 100 and 100 on the first purchase plus 5% and 1%, each under its own key', () => {
+      const awards = planAwards(rules, purchase, { referral: link(), parent }, true);
+      expect(awards.map((a) => [a.key, a.userId, a.amount, a.source, a.heldFor, a.releaseAfter])).toEqual([
+        [awardKey('p-1', 'referee', 0), 'buyer', 100, 'referral', [], null],
+        [awardKey('p-1', 'referrer', 1), 'referrer', 100, 'referral', [], null],
+        [awardKey('p-1', 'commission', 1), 'referrer', 500, 'purchase', [], null],
+        [awardKey('p-1', 'commission', 2), 'top', 100, 'purchase', [], null],
+      ]);
+      expect(awards[0].key).toBe('purchase:p-1:referee:0');
+    });
+
+    it('pays commissions only after the first purchase, and nothing without an attributed referral', () => {
+      expect(planAwards(rules, purchase, { referral: link(), parent: null }, false).map((a) => a.key)).toEqual(['purchase:p-1:commission:1']);
+      expect(planAwards(rules, purchase, { referral: null, parent: null }, true)).toEqual([]);
+      expect(planAwards(rules, purchase, { referral: link({ status: 'rejected' }), parent }, true)).toEqual([]);
+      const rejectedParent = planAwards(rules, purchase, { referral: link(), parent: { ...parent, status: 'rejected' } }, false);
+      expect(rejectedParent.map((a) => a.level)).toEqual([1]);
+    });
+
+    it('holds awards for every flagged referral they depend on', () => {
+      const awards = planAwards(rules, purchase, { referral: link({ status: 'flagged' }), parent: { ...parent, status: 'flagged' } }, true);
+      expect(awards.map((a) => a.heldFor)).toEqual([['ref-1'], ['ref-1'], ['ref-1'], ['ref-1', 'ref-0']]);
+      const upper = planAwards(rules, purchase, { referral: link(), parent: { ...parent, status: 'flagged' } }, false);
+      expect(upper.map((a) => a.heldFor)).toEqual([[], ['ref-0']]);
+    });
+
+    it('sets a release time when there is a holding period', () => {
+      const awards = planAwards({ ...rules, holdingDays: 7 }, purchase, { referral: link(), parent: null }, true);
+      expect(new Set(awards.map((a) => a.releaseAfter?.toISOString()))).toEqual(new Set(['2026-03-08T00:00:00.000Z']));
+    });
+
+    it('skips zero awards: disabled bonuses and commissions that round to nothing', () => {
+      const awards = planAwards({ ...rules, refereeBonus: 0, secondLevelBasisPoints: 0 }, { ...purchase, amount: 10 }, { referral: link(), parent }, true);
+      expect(awards.map((a) => a.key)).toEqual(['purchase:p-1:referrer:1']);
+    });
+
+    it('stops commissions outside the window after the referee signed up', () => {
+      const late = { ...purchase, completedAt: new Date('2027-01-15T00:00:00Z') };
+      expect(planAwards(rules, late, { referral: link(), parent }, false)).toEqual([]);
+      expect(planAwards({ ...rules, commissionWindowMonths: 0 }, late, { referral: link(), parent }, false)).toHaveLength(2);
+    });
+  });
+
+  describe('withinCommissionWindow', () => {
+    it('counts calendar months in UTC, the end excluded', () => {
+      const r = link({ createdAt: new Date('2026-01-31T12:00:00Z') });
+      const one = { ...rules, commissionWindowMonths: 1 };
+      expect(withinCommissionWindow(one, r, new Date('2026-03-03T12:00:00Z'))).toBe(false);
+      expect(withinCommissionWindow(one, r, new Date('2026-03-03T11:59:59Z'))).toBe(true);
+    });
+  });
+});
