@@ -114,11 +114,19 @@ describe('sign-up, verification and resend over HTTP', () => {
   });
 
   describe('POST /api/auth/sign-up errors', () => {
-    it('rejects an unknown referral code, from the body or the cookie, with 400 INVALID_REFERRAL_CODE', async () => {
+    it('ignores a stale ref cookie (a rotated code) instead of blocking the sign-up', async () => {
+      const address = email('stale');
+      await signUp({ email: address, password: 'password1', name: 'X' }, 'ref=ZZZZZZZZ').expect(202);
+      const rows = await pendingRows(address);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].referral_code).toBeNull();
+    });
+
+    it('rejects an unknown referral code in the body with 400 INVALID_REFERRAL_CODE, even with a valid cookie', async () => {
       for (const [body, cookie] of [
         [{ referralCode: 'ZZZZZZZZ' }, undefined],
         [{ referralCode: 'not a code at all' }, undefined],
-        [{}, 'ref=ZZZZZZZZ'],
+        [{ referralCode: 'ZZZZZZZZ' }, 'ref=ZZZZZZZZ'],
       ] as const) {
         const address = email('badref');
         const res = await signUp({ email: address, password: 'password1', name: 'X', ...body }, cookie);

@@ -37,17 +37,30 @@ export class AuthService {
     private readonly realtime: RealtimeService,
   ) {}
 
+  /**
+   * A code typed into the form must exist (400 INVALID_REFERRAL_CODE). A stale `ref` cookie
+   * (the referrer rotated their code since the click) is ignored instead: the visitor cannot
+   * clear an HttpOnly cookie, and it must not block their sign-up for a week.
+   */
+  private async referralCodeFor(bodyCode: string | undefined, cookieCode: string | undefined): Promise<string | undefined> {
+    if (bodyCode !== undefined) {
+      if (bodyCode.length > 255) throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
+      return this.referrals.checkCode(bodyCode);
+    }
+    if (cookieCode === undefined || cookieCode.length > 255) return undefined;
+    return this.referrals.checkCode(cookieCode).catch((error: unknown) => {
+      if (error instanceof AuthException && error.code === AuthErrorCode.INVALID_REFERRAL_CODE) return undefined;
+      throw error;
+    });
+  }
+
   /** `cookieCode` is the `ref` cookie, used when the body names no code. */
   async signUp(input: SignUpDto, cookieCode: string | undefined, signals: ClientSignals): Promise<SignUpResponseDto> {
     const email = normaliseEmail(input.email);
     if (await this.users.findActiveByEmail(email)) {
       throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
     }
-    const rawCode = input.referralCode ?? cookieCode;
-    if (typeof rawCode === 'string' && rawCode.length > 255) {
-      throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
-    }
-    const referralCode = (await this.referrals.checkCode(rawCode)) ?? null;
+    const referralCode = (await this.referralCodeFor(input.referralCode, cookieCode)) ?? null;
     const passwordHash = await this.passwords.hash(input.password);
     const code = this.codes.generate();
     await this.db.transaction(async (manager) => {
