@@ -5,6 +5,7 @@ import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { AuthCoreModule } from './auth/auth-core.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -27,6 +28,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     JobsModule,
     RateLimitModule,
     HealthModule,
+    DashboardModule,
     LevelsModule,
     NotificationsModule,
     IdempotencyModule,
