@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
+import { JobsService } from '../src/jobs/jobs.service';
 import { checkLedger } from '../src/points/ledger-check';
 import { PurchasesService } from '../src/purchases/purchases.service';
 import { balances, jobsIdle, orderEntries, referralChain, sign, signedPost, until } from './utils/purchase-webhooks';
@@ -112,6 +115,35 @@ describe('purchase rewards over HTTP', () => {
       expect(res.body.code).toBe('USER_NOT_FOUND');
       expect(await purchaseCount(body.orderId)).toBe(0);
       expect(await jobCount()).toBe(before);
+    });
+  });
+
+  describe('atomic recording', () => {
+    it('leaves no purchase row when its job cannot be enqueued, so a retried delivery is recorded normally', async () => {
+      const { referrer, buyer } = await referralChain(t.app);
+      const jobs = t.app.get(JobsService);
+      const send = jobs.send.bind(jobs);
+      jobs.send = async () => {
+        throw new Error('queue unavailable');
+      };
+      const body = order({ userId: buyer.id, amount: 2_000 });
+      try {
+        const failed = await signedPost(t.http, '/api/purchases/completed', body);
+        expect(failed.status).toBe(500);
+        expect(failed.body.code).toBe('INTERNAL_ERROR');
+      } finally {
+        jobs.send = send;
+      }
+      expect(await purchaseCount(body.orderId)).toBe(0);
+      const retried = await signedPost(t.http, '/api/purchases/completed', body).expect(202);
+      expect(retried.body.duplicate).toBe(false);
+      await until(() => balances(t.app, referrer.id), (b) => b.total === 200);
+      expect((await balances(t.app, referrer.id)).total).toBe(200);
+    });
+
+    it('documents both webhooks in the OpenAPI spec', async () => {
+      const res = await t.http.get('/docs-json').expect(200);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/purchases/completed', '/api/purchases/refunded', '/api/admin/analytics']));
     });
   });
 
@@ -243,5 +275,25 @@ describe('purchase rewards over HTTP', () => {
         code: 'USER_NOT_FOUND',
       });
     });
+  });
+});
+
+describe('purchase webhooks without PURCHASE_WEBHOOK_SECRET', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    const config = loadAppConfig();
+    t = await createTestApp({ customize: (b) => b.overrideProvider(APP_CONFIG).useValue({ ...config, purchaseWebhookSecret: undefined }) });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses every delivery with 503 WEBHOOKS_DISABLED, signed or not', async () => {
+    const body = { orderId: 'o-1', userId: randomUUID(), amount: 100, currency: 'USD' };
+    for (const path of ['/api/purchases/completed', '/api/purchases/refunded']) {
+      const res = await signedPost(t.http, path, body);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('WEBHOOKS_DISABLED');
+      const unsigned = await t.http.post(path).send(body);
+      expect(unsigned.status).toBe(503);
+    }
   });
 });
