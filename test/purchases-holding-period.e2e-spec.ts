@@ -96,3 +96,37 @@ describe('a holding period makes every purchase award pending until a delayed jo
     expect(await checkLedger(db)).toEqual([]);
   });
 });
+
+describe('a minimum purchase amount for the first-purchase bonuses', () => {
+  let t: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    const config = loadAppConfig();
+    t = await createTestApp({
+      customize: (b) => b.overrideProvider(APP_CONFIG).useValue({ ...config, rewards: { ...config.rewards, minPurchaseAmount: 5_000 } }),
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(() => t?.close());
+
+  it('pays commission on a smaller purchase without converting; the first purchase at the minimum converts', async () => {
+    const { referrer, buyer, referral } = await referralChain(t.app);
+    const small = { orderId: `o-${randomUUID()}`, userId: buyer.id, amount: 4_999, currency: 'USD' };
+    await signedPost(t.http, '/api/purchases/completed', small).expect(202);
+    await until(async () => (await orderEntries(t.app, small.orderId)).length, (n) => n === 2);
+    await jobsIdle(t.app);
+    expect((await balances(t.app, referrer.id)).total).toBe(249);
+    expect((await balances(t.app, buyer.id)).total).toBe(0);
+    expect((await db.query(`SELECT status FROM referrals WHERE id = $1`, [referral]))[0].status).toBe('pending');
+
+    const enough = { orderId: `o-${randomUUID()}`, userId: buyer.id, amount: 5_000, currency: 'USD' };
+    await signedPost(t.http, '/api/purchases/completed', enough).expect(202);
+    await until(async () => (await orderEntries(t.app, enough.orderId)).length, (n) => n === 4);
+    await jobsIdle(t.app);
+    expect((await balances(t.app, referrer.id)).total).toBe(249 + 100 + 250);
+    expect((await balances(t.app, buyer.id)).total).toBe(100);
+    expect((await db.query(`SELECT status FROM referrals WHERE id = $1`, [referral]))[0].status).toBe('converted');
+    expect(await checkLedger(db)).toEqual([]);
+  });
+});
