@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataSourceOptions } from './data-source-options';
 import { isRetryableError, runSerializable, serializableStats } from './serializable';
 
@@ -15,6 +15,26 @@ describe('runSerializable', () => {
   it('runs the work at SERIALIZABLE', async () => {
     const level = await runSerializable(db, async (m) => (await m.query(`SHOW transaction_isolation`))[0].transaction_isolation);
     expect(level).toBe('serializable');
+  });
+
+  it('sends BEGIN at SERIALIZABLE, the work and COMMIT: no separate SET TRANSACTION round trip', async () => {
+    const sent: string[] = [];
+    const create = db.createQueryRunner.bind(db);
+    const spy = vi.spyOn(db, 'createQueryRunner').mockImplementation((...args) => {
+      const runner = create(...args);
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        sent.push(sql);
+        return (query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    });
+    try {
+      await runSerializable(db, (m) => m.query('SELECT 1'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent).toEqual(['START TRANSACTION ISOLATION LEVEL SERIALIZABLE', 'SELECT 1', 'COMMIT']);
   });
 
   it('re-runs the whole transaction after serialization failures so no increment is lost', async () => {

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 
 export interface SerializableOptions {
@@ -43,7 +43,7 @@ export async function runSerializable<T>(
   serializableStats.transactions++;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction('SERIALIZABLE', work);
+      return await inSerializableTransaction(dataSource, work);
     } catch (error) {
       if (!isRetryableError(error)) throw error;
       if (attempt >= maxAttempts) {
@@ -57,6 +57,36 @@ export async function runSerializable<T>(
       await sleep(Math.random() * ceiling);
     }
   }
+}
+
+async function inSerializableTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = oneRoundTripBegin(dataSource.createQueryRunner());
+  try {
+    await runner.connect();
+    await runner.startTransaction('SERIALIZABLE');
+    const result = await work(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * TypeORM opens a transaction with START TRANSACTION and then SET TRANSACTION ISOLATION LEVEL:
+ * two round trips. This runner sends them as one statement, keeping TypeORM's own bookkeeping.
+ */
+function oneRoundTripBegin(runner: QueryRunner): QueryRunner {
+  const query = runner.query.bind(runner);
+  runner.query = ((sql: string, ...rest: unknown[]) => {
+    if (sql === 'START TRANSACTION') return query('START TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+    if (sql === 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE') return Promise.resolve([]);
+    return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+  }) as QueryRunner['query'];
+  return runner;
 }
 
 function sleep(ms: number): Promise<void> {
