@@ -84,15 +84,31 @@ export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain
     if (a.amount > 0) awards.push({ ...a, key: awardKey(purchase.id, a.role, a.level), releaseAfter });
   };
   if (firstPurchase) {
-    add({ userId: purchase.userId, amount: rules.refereeBonus, source: 'referral', role: 'referee', level: 0, heldFor: flagged([referral]), description: 'Welcome bonus for your first purchase' });
-    add({ userId: referral.referrerId, amount: rules.referrerBonus, source: 'referral', role: 'referrer', level: 1, heldFor: flagged([referral]), description: 'Your friend made their first purchase' });
+    const held = flagged([referral]);
+    add({ userId: purchase.userId, amount: rules.refereeBonus, source: 'referral', role: 'referee', level: 0, heldFor: held, description: 'Welcome bonus for your first purchase' });
+    add({ userId: referral.referrerId, amount: rules.referrerBonus, source: 'referral', role: 'referrer', level: 1, heldFor: held, description: 'Your friend made their first purchase' });
   }
-  if (withinCommissionWindow(rules, referral, purchase.completedAt)) {
-    add({ userId: referral.referrerId, amount: commission(purchase.amount, rules.commissionBasisPoints), source: 'purchase', role: 'commission', level: 1, heldFor: flagged([referral]), description: 'Commission on a purchase by your referee' });
-    const parent = chain.parent;
-    if (isAttributed(parent) && parent.referrerId !== purchase.userId) {
-      add({ userId: parent.referrerId, amount: commission(purchase.amount, rules.secondLevelBasisPoints), source: 'purchase', role: 'commission', level: 2, heldFor: flagged([referral, parent]), description: 'Commission on a purchase by a second-level referee' });
-    }
+  if (!withinCommissionWindow(rules, referral, purchase.completedAt)) return awards;
+  add({
+    userId: referral.referrerId,
+    amount: commission(purchase.amount, rules.commissionBasisPoints),
+    source: 'purchase',
+    role: 'commission',
+    level: 1,
+    heldFor: flagged([referral]),
+    description: 'Commission on a purchase by your referee',
+  });
+  const parent = chain.parent;
+  if (isAttributed(parent) && parent.referrerId !== purchase.userId) {
+    add({
+      userId: parent.referrerId,
+      amount: commission(purchase.amount, rules.secondLevelBasisPoints),
+      source: 'purchase',
+      role: 'commission',
+      level: 2,
+      heldFor: flagged([referral, parent]),
+      description: 'Commission on a purchase by a second-level referee',
+    });
   }
   return awards;
 }
