@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { JobsService } from '../src/jobs/jobs.service';
 import { checkLedger } from '../src/points/ledger-check';
 import { PurchasesService } from '../src/purchases/purchases.service';
-import { balances, jobsIdle, orderEntries, referralChain, sign, signedPost, until } from './utils/purchase-webhooks';
+import { balances, jobsIdle, orderEntries, refer, referralChain, sign, signedPost, until } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
 
@@ -261,6 +261,28 @@ describe('purchase rewards over HTTP', () => {
       expect(entries).toHaveLength(4);
       expect(new Set(entries.map((e) => e.idempotency_key)).size).toBe(4);
       expect((await balances(t.app, referrer.id)).total).toBe(100 + 350);
+      expect(await checkLedger(db)).toEqual([]);
+    });
+
+    it('keeps the referrer\'s counters exact when 12 referees buy at once', async () => {
+      const referrer = await createTestUser(t.app);
+      const buyers: TestUser[] = [];
+      for (let i = 0; i < 12; i++) {
+        const b = await createTestUser(t.app);
+        await refer(t.app, referrer, b);
+        buyers.push(b);
+      }
+      const responses = await Promise.all(buyers.map((b) => signedPost(t.http, '/api/purchases/completed', order({ userId: b.id, amount: 1_000 }))));
+      expect(responses.every((r) => r.status === 202)).toBe(true);
+      await until(() => balances(t.app, referrer.id), (b) => b.total === 12 * 150, 30_000);
+      await jobsIdle(t.app);
+      const [stats] = await db.query(
+        `SELECT converted_referrals, active_referrals, total_earned::int AS total_earned, points_total::int AS total FROM users WHERE id = $1`,
+        [referrer.id],
+      );
+      expect(stats).toEqual({ converted_referrals: 12, active_referrals: 12, total_earned: 1_800, total: 1_800 });
+      const [notes] = await db.query(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND type = 'referral-converted'`, [referrer.id]);
+      expect(notes.n).toBe(12);
       expect(await checkLedger(db)).toEqual([]);
     });
 

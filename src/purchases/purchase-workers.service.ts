@@ -21,7 +21,13 @@ export class PurchaseWorkersService implements OnModuleInit {
   onModuleInit(): void {
     // A short expiry is what lets another worker take over a job whose process was killed.
     const queue = { expireInSeconds: this.config.rewards.jobExpireSeconds };
-    this.jobs.register<PurchaseJobData>({ name: PURCHASE_REWARD_JOB, queue, handle: ({ purchaseId }) => this.rewards.reward(purchaseId) });
+    // Jobs of different purchases may run side by side; the ledger's SERIALIZABLE retries order their writes.
+    this.jobs.register<PurchaseJobData>({
+      name: PURCHASE_REWARD_JOB,
+      queue,
+      localConcurrency: 4,
+      handle: ({ purchaseId }) => this.rewards.reward(purchaseId),
+    });
     // Refunds and releases settle the order after whatever the reward job has written so far;
     // the reward job settles again at its end, so their order does not matter.
     this.jobs.register<PurchaseJobData>({ name: PURCHASE_REFUND_JOB, queue, handle: ({ purchaseId }) => this.settlement.settle(purchaseId) });
