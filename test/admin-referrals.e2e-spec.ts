@@ -38,6 +38,7 @@ describe('admin referral review endpoints', () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
       const res = await as(t.http.post(`/api/admin/referrals/${id}/approve`), admin);
       expect(res.status).toBe(404);
+      expect(res.body.code).toBe('REFERRAL_NOT_FOUND');
     }
     const { referral } = await referralChain(t.app);
     const res = await as(t.http.post(`/api/admin/referrals/${referral}/reject`), admin);

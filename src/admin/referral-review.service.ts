@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { runSerializable } from '../database/serializable';
 import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { decodeCursor, encodeCursor } from '../referrals/list-cursor';
+import { ReferralsErrorCode, ReferralsException } from '../referrals/referrals.exception';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
 import { AdminReferralRow, ReferralReviewRepository } from './referral-review.repository';
@@ -40,7 +40,7 @@ export class ReferralReviewService {
    * are over; rejecting voids them. The decision and the ledger move commit together.
    */
   async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
-    if (!UUID.test(referralId)) throw new CommonException(CommonErrorCode.NOT_FOUND, 'No referral has this id');
+    if (!UUID.test(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
     const { row, events } = await runSerializable(this.dataSource, async (m) => {
       await this.conversion.review(m, referralId, decision, reviewerId);
       const events: DomainEvent[] = [];
