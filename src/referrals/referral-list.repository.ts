@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ListCursor } from './list-cursor';
+import { ListCursor } from '../common/pagination/list-cursor';
 
 export interface ReferralListRow {
   id: string;

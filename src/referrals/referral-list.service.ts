@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { maskEmail } from '../users/email-canonical';
 import { ListReferralsQueryDto } from './dto/list-referrals-query.dto';
 import { ReferralListDto } from './dto/referral-list.dto';
-import { decodeCursor, encodeCursor } from './list-cursor';
+import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
 import { ReferralListRepository } from './referral-list.repository';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 

@@ -1,27 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { ReferralStatus } from '../../referrals/entities/referral.entity';
 
 export const REFERRAL_STATUSES: ReferralStatus[] = ['pending', 'converted', 'flagged', 'rejected'];
 
-export class ListAdminReferralsQueryDto {
+export class ListAdminReferralsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES, description: 'Absent: every status' })
   @IsOptional()
   @IsIn(REFERRAL_STATUSES)
   status?: ReferralStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque: the nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
-  cursor?: string;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { digitsToNumber } from '../../common/pagination/page-query.dto';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class LeaderboardQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(digitsToNumber)
   @IsInt()
   @Min(1)
   @Max(100)

@@ -1,4 +1,4 @@
-import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { CommonErrorCode, CommonException } from '../errors/common.exception';
 
 /** A position in a newest-first list: the last row's created_at (microseconds, as PostgreSQL keeps it) and id. */
 export interface ListCursor {
