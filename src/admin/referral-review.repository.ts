@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ListCursor } from '../referrals/list-cursor';
+import { ListCursor } from '../common/pagination/list-cursor';
 import { AdminReferralDto } from './dto/admin-referral.dto';
 
 export type AdminReferralRow = AdminReferralDto & { cursorAt: string };

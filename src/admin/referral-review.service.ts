@@ -5,7 +5,7 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
-import { decodeCursor, encodeCursor } from '../referrals/list-cursor';
+import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
 import { ReferralsErrorCode, ReferralsException } from '../referrals/referrals.exception';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';

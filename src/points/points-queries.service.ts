@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LevelsService } from '../levels/levels.service';
-import { decodeCursor, encodeCursor } from '../referrals/list-cursor';
+import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
 import { LeaderboardDto } from './dto/leaderboard.dto';
 import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { MyPointsDto } from './dto/my-points.dto';

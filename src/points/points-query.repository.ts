@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ListCursor } from '../referrals/list-cursor';
+import { ListCursor } from '../common/pagination/list-cursor';
 import { PointTransactionType } from './entities/point-transaction.entity';
 import { Balances, LedgerEntry, toEntry } from './points-ledger.repository';
 
