@@ -45,6 +45,7 @@ export const shortLinks: Scenario = async ({ server, options, log }): Promise<Sc
     await sleep(1_000);
     const recorded = (await countClicks(db.url)) - clicksBefore;
     const redirectsOn = rounds.reduce((n, r) => n + r.on.ok, 0);
+    const slack = CONNECTIONS * rounds.length;
     const onRate = median(rounds.map((r) => r.on.perSecond));
     const offRate = median(rounds.map((r) => r.off.perSecond));
     const cost = 1 - ratio(onRate, offRate);
@@ -55,7 +56,8 @@ export const shortLinks: Scenario = async ({ server, options, log }): Promise<Sc
       rows: [
         { measure: 'GET /r/:code redirects/s, recording on', value: onRate, unit: '/s', baseline: { label: '/s recording off', value: offRate }, ratio: ratio(onRate, offRate) },
         { measure: 'throughput cost of click recording', value: cost * 100, unit: '%', target: { label: '< 10%', pass: cost < 0.1 } },
-        { measure: 'clicks recorded / redirects served (recording on)', value: recorded / Math.max(redirectsOn, 1), unit: '', target: { label: '1', pass: recorded === redirectsOn } },
+        // autocannon stops counting with requests still in flight, so up to one per connection and round is served, recorded and not counted.
+        { measure: 'clicks recorded - redirects counted (recording on)', value: recorded - redirectsOn, unit: '', target: { label: `0..${slack}`, pass: recorded >= redirectsOn && recorded <= redirectsOn + slack } },
         { measure: 'failed requests, all rounds', value: failed, unit: '', target: { label: '0', pass: failed === 0 } },
       ],
       details: { referrers: REFERRERS, connections: CONNECTIONS, rounds, recorded, redirectsOn },
