@@ -45,7 +45,7 @@ export class ReferralReviewService {
       await this.conversion.review(m, referralId, decision, reviewerId);
       const events: DomainEvent[] = [];
       for (const purchaseId of await this.settlement.heldPurchases(m, referralId)) {
-        events.push(...(await this.settlement.settleIn(m, purchaseId)));
+        events.push(...(await this.settlement.settleIn(m, purchaseId)).events);
       }
       return { row: (await this.repository.findOne(m, referralId))!, events };
     });

@@ -8,6 +8,7 @@ import { CreateReferralClicks1763700150000 } from '../../migrations/176370015000
 import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700150100-CreateSocketIoAttachments';
 import { CreateLedgerExtras1763700200000 } from '../../migrations/1763700200000-CreateLedgerExtras';
 import { CreatePurchases1763700300000 } from '../../migrations/1763700300000-CreatePurchases';
+import { FollowTotalEarnedFromLedger1763700500000 } from '../../migrations/1763700500000-FollowTotalEarnedFromLedger';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CreateSocketIoAttachments1763700150100,
   CreateLedgerExtras1763700200000,
   CreatePurchases1763700300000,
+  FollowTotalEarnedFromLedger1763700500000,
 ];

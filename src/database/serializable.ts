@@ -7,9 +7,15 @@ export interface SerializableOptions {
   /** Back-off before retry n is a random delay in [0, min(maxDelayMs, baseDelayMs * 2^n)). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * What the work contends on (e.g. the user whose balance it moves). After a conflict, this
+   * process runs retries for the same key one at a time, so callers piling onto one hot row
+   * queue up instead of aborting each other until they give up.
+   */
+  contentionKey?: string;
 }
 
-const DEFAULTS: Required<SerializableOptions> = { maxAttempts: 40, baseDelayMs: 2, maxDelayMs: 100 };
+const DEFAULTS = { maxAttempts: 40, baseDelayMs: 2, maxDelayMs: 100 };
 
 /** SQLSTATEs after which re-running the whole transaction is correct: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -87,6 +93,19 @@ function oneRoundTripBegin(runner: QueryRunner): QueryRunner {
     return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
   }) as QueryRunner['query'];
   return runner;
+}
+
+const retryQueues = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call for the same key has settled (a per-key FIFO in this process). */
+function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (retryQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  retryQueues.set(key, tail);
+  void tail.then(() => {
+    if (retryQueues.get(key) === tail) retryQueues.delete(key);
+  });
+  return run;
 }
 
 function sleep(ms: number): Promise<void> {

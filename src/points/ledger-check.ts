@@ -47,6 +47,17 @@ const REDEMPTION_DIFFERENCES = `
 SELECT r.user_id, r.id FROM reward_redemptions r JOIN point_transactions p ON p.id = r.transaction_id
 WHERE p.user_id <> r.user_id OR p.type <> 'spend' OR p.source <> 'redeem' OR p.amount <> -r.value OR p.status <> 'posted'`;
 
+/** A referrer's total_earned: posted purchase bonuses and commissions (role referrer/commission), net of clawbacks. */
+const TOTAL_EARNED_DIFFERENCES = `
+SELECT u.id, u.total_earned, COALESCE(e.earned, 0) AS earned
+FROM users u LEFT JOIN (
+  SELECT user_id, SUM(amount) AS earned FROM point_transactions
+  WHERE status = 'posted' AND metadata ? 'purchaseId' AND metadata->>'role' IN ('referrer', 'commission')
+  GROUP BY user_id
+) e ON e.user_id = u.id
+WHERE u.total_earned <> COALESCE(e.earned, 0)
+ORDER BY u.id`;
+
 /** Every difference between the balances and their ledger, and every broken entry rule; empty when consistent. */
 export async function checkLedger(db: DataSource | EntityManager): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
@@ -70,6 +81,9 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
     if (n(r.points_debt) > 0 && n(r.points_available) > 0) {
       problems.push({ userId: r.id, problem: 'debt is outstanding while points are available', actual: `available ${r.points_available}, debt ${r.points_debt}` });
     }
+  }
+  for (const r of await db.query(TOTAL_EARNED_DIFFERENCES)) {
+    problems.push({ userId: r.id, problem: 'total_earned differs from the posted referral rewards', expected: Number(r.earned), actual: Number(r.total_earned) });
   }
   for (const r of await db.query(ENTRY_DIFFERENCES)) {
     problems.push({ userId: r.user_id, problem: `entry ${r.id} breaks the entry rules (${r.type} ${r.amount} ${r.status}, balance_after ${r.balance_after})` });

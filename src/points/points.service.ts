@@ -52,7 +52,7 @@ export class PointsService {
     idempotencyKey: string,
     options: AddPointsOptions = {},
   ): Promise<LedgerResult> {
-    return this.commit((m) => this.addPointsIn(m, userId, amount, source, metadata, idempotencyKey, options));
+    return this.commit((m) => this.addPointsIn(m, userId, amount, source, metadata, idempotencyKey, options), userId);
   }
 
   spend(
@@ -64,7 +64,7 @@ export class PointsService {
     type: 'spend' | 'expire' = 'spend',
     description?: string,
   ): Promise<LedgerResult> {
-    return this.commit((m) => this.spendIn(m, userId, amount, source, metadata, idempotencyKey, type, description));
+    return this.commit((m) => this.spendIn(m, userId, amount, source, metadata, idempotencyKey, type, description), userId);
   }
 
   clawback(
@@ -75,7 +75,7 @@ export class PointsService {
     idempotencyKey: string,
     description?: string,
   ): Promise<LedgerResult> {
-    return this.commit((m) => this.clawbackIn(m, userId, amount, source, metadata, idempotencyKey, description));
+    return this.commit((m) => this.clawbackIn(m, userId, amount, source, metadata, idempotencyKey, description), userId);
   }
 
   /** Moves a held entry into available (settling debt first) and total; repeating it changes nothing. */
@@ -154,9 +154,12 @@ export class PointsService {
     return this.changed(m, outcome, delta);
   }
 
-  /** Runs `work` in its own SERIALIZABLE transaction and publishes its events after commit. */
-  async commit<T extends { events: DomainEvent[] }>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const result = await runSerializable(this.dataSource, work);
+  /**
+   * Runs `work` in its own SERIALIZABLE transaction and publishes its events after commit.
+   * `userId` names the balance it moves, so that retries on one hot user queue up.
+   */
+  async commit<T extends { events: DomainEvent[] }>(work: (m: EntityManager) => Promise<T>, userId?: string): Promise<T> {
+    const result = await runSerializable(this.dataSource, work, { contentionKey: userId });
     this.realtime.publish(result.events);
     return result;
   }

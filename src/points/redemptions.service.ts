@@ -47,7 +47,7 @@ export class RedemptionsService {
         }),
       );
       return spent;
-    });
+    }, userId);
     const available = result.balances?.available ?? (await this.queries.findBalances(userId))?.available ?? 0;
     return { result, reward: reward!, available };
   }

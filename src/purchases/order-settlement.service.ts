@@ -5,7 +5,7 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
-import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
 import { clawbackKey } from './reward-rules';
 
@@ -21,13 +21,14 @@ export class OrderSettlementService {
     private readonly dataSource: DataSource,
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
-    private readonly conversion: ReferralConversionService,
+    private readonly activeReferrals: ActiveReferralsRefresh,
     private readonly realtime: RealtimeService,
   ) {}
 
   async settle(purchaseId: string): Promise<void> {
-    const events = await runSerializable(this.dataSource, (m) => this.settleIn(m, purchaseId));
+    const { events, referrerId } = await runSerializable(this.dataSource, (m) => this.settleIn(m, purchaseId));
     this.realtime.publish(events);
+    if (referrerId) await this.activeReferrals.request(referrerId);
   }
 
   /** Purchases with awards held for this referral's review. */
@@ -35,14 +36,14 @@ export class OrderSettlementService {
     return this.repository.purchasesHeldFor(m, referralId);
   }
 
-  async settleIn(m: EntityManager, purchaseId: string): Promise<DomainEvent[]> {
+  /** The events to publish after commit, and the buyer's referrer, whose active count may have moved. */
+  async settleIn(m: EntityManager, purchaseId: string): Promise<{ events: DomainEvent[]; referrerId: string | null }> {
     const purchase = await this.repository.lock(m, purchaseId, 'update');
-    if (!purchase) return [];
+    if (!purchase) return { events: [], referrerId: null };
     const entries = await this.repository.entriesOf(m, purchaseId);
     const statuses = await this.repository.referralStatuses(m, [...new Set(entries.flatMap((e) => e.heldFor))]);
     const fullyRefunded = purchase.refundedAmount === purchase.amount;
     const events: DomainEvent[] = [];
-    const earners: string[] = [];
     for (const award of entries.filter((e) => e.key.startsWith('purchase:'))) {
       let status = award.status;
       if (status === 'pending') {
@@ -51,18 +52,14 @@ export class OrderSettlementService {
         else if (award.due && !reviews.includes('flagged')) status = 'posted';
         if (status !== 'pending') {
           events.push(...(await this.points.settleIn(m, award.key, status)).events);
-          earners.push(award.userId);
         }
       }
       if (status === 'posted' && purchase.refundedAmount > 0) {
         events.push(...(await this.clawBack(m, purchase, award, entries)));
-        earners.push(award.userId);
       }
     }
-    await this.conversion.refreshTotalEarned(m, earners);
-    const referrer = (await this.repository.chainOf(m, purchase.userId)).referral?.referrerId;
-    if (referrer) await this.conversion.refreshActive(m, referrer);
-    return events;
+    const referrerId = (await this.repository.chainOf(m, purchase.userId)).referral?.referrerId ?? null;
+    return { events, referrerId };
   }
 
   /** A full refund takes back every award; a partial one the refunded share of commissions only. */

@@ -92,14 +92,13 @@ export class PurchaseRewardsService {
           hold,
           description: award.description,
         });
-        if (!result.duplicate && award.role !== 'referee') await this.conversion.refreshTotalEarned(m, [award.userId]);
         return result.events;
       } catch (error) {
         // A beneficiary deleted since: nothing to award, and retrying would not change that.
         if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return [];
         throw error;
       }
-    });
+    }, { contentionKey: award.userId });
     this.realtime.publish(events);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PointsModule } from '../points/points.module';
 import { ReferralsModule } from '../referrals/referrals.module';
+import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRewardsService } from './purchase-rewards.service';
 import { PurchaseWorkersService } from './purchase-workers.service';
@@ -17,6 +18,7 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
     PurchasesRepository,
     PurchaseRewardsService,
     OrderSettlementService,
+    ActiveReferralsRefresh,
     PurchaseWorkersService,
     WebhookSignatureGuard,
   ],

@@ -62,19 +62,6 @@ export class ReferralConversionRepository {
     return Number(count ?? 0);
   }
 
-  /** total_earned: posted referral bonuses and commissions the user earned as a referrer, net of their clawbacks. */
-  async refreshTotalEarned(m: EntityManager, userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    await m.query(
-      `UPDATE users u SET total_earned = COALESCE((
-           SELECT sum(p.amount) FROM point_transactions p
-            WHERE p.user_id = u.id AND p.status = 'posted' AND p.metadata ? 'purchaseId'
-              AND p.metadata->>'role' IN ('referrer', 'commission')), 0), updated_at = now()
-        WHERE u.id = ANY($1::uuid[])`,
-      [userIds],
-    );
-  }
-
   async lockForReview(m: EntityManager, referralId: string): Promise<ReviewedReferral | null> {
     const [row] = await m.query(
       `SELECT id, referrer_id, referee_id, status, converted_at FROM referrals WHERE id = $1 FOR UPDATE`,

@@ -28,14 +28,16 @@ export class ReferralConversionService {
     return this.repository.refreshActive(m, referrerId);
   }
 
+  /** Recounts one referrer's active referees in a short transaction of its own (see ActiveReferralsRefresh). */
+  refreshActiveNow(referrerId: string): Promise<void> {
+    return this.dataSource.transaction((m) => this.repository.refreshActive(m, referrerId));
+  }
+
   /** The daily pass: corrects every referrer whose referees' purchases aged out of the 30 days. */
   refreshAllActive(): Promise<number> {
     return this.dataSource.transaction((m) => this.repository.refreshAllActive(m));
   }
 
-  refreshTotalEarned(m: EntityManager, userIds: string[]): Promise<void> {
-    return this.repository.refreshTotalEarned(m, [...new Set(userIds)]);
-  }
 
   /**
    * Approves (→ converted if a purchase converted it, else pending) or rejects a flagged referral.

@@ -84,7 +84,7 @@ export async function orderEntries(app: INestApplication, orderId: string) {
 export async function jobsIdle(app: INestApplication, ms = 30_000): Promise<void> {
   const db = app.get(DataSource);
   await until(
-    async () => (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name LIKE 'purchase-%' AND state IN ('created', 'retry', 'active') AND start_after <= now()`))[0].n,
+    async () => (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE (name LIKE 'purchase-%' OR name LIKE 'referrals-%') AND state IN ('created', 'retry', 'active') AND start_after <= now()`))[0].n,
     (n: number) => n === 0,
     ms,
   );

@@ -1,0 +1,36 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { JobsService } from '../jobs/jobs.service';
+import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { ACTIVE_REFERRER_JOB } from './purchase-jobs';
+
+/**
+ * Recounts a referrer's active referees after their purchases change, outside the award
+ * transactions: the count reads every referee, so doing it inline made a popular referrer's
+ * awards O(referees) each and made them conflict. Requests coalesce per referrer (one queued,
+ * one running), so a burst of purchases costs a few recounts; the daily pass is the backstop.
+ */
+@Injectable()
+export class ActiveReferralsRefresh implements OnModuleInit {
+  private readonly logger = new Logger(ActiveReferralsRefresh.name);
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly conversion: ReferralConversionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ referrerId: string }>({
+      name: ACTIVE_REFERRER_JOB,
+      queue: { policy: 'stately' },
+      handle: ({ referrerId }) => this.conversion.refreshActiveNow(referrerId),
+    });
+  }
+
+  async request(referrerId: string): Promise<void> {
+    try {
+      await this.jobs.send(ACTIVE_REFERRER_JOB, { referrerId }, { singletonKey: referrerId });
+    } catch (error) {
+      this.logger.warn({ err: error, referrerId }, 'could not queue the active-referrals recount; the daily pass will correct it');
+    }
+  }
+}
