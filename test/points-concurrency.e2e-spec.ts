@@ -44,13 +44,17 @@ describe('points under real concurrency', () => {
     expect(await checkLedger(db)).toEqual([]);
   });
 
-  it('commits 200 parallel HTTP admin awards to one user, the balance their sum', async () => {
+  it('commits 200 parallel HTTP admin awards to one user through two instances, retries absorbing their conflicts', async () => {
     const u = await createTestUser(t.app);
+    // Within one instance awards to one user queue up; between instances they meet as serialization failures.
+    const other = await createTestApp();
     const retriesBefore = serializableStats.retries;
     const amounts = Array.from({ length: 200 }, (_, i) => (i % 7) + 1);
     const responses = await Promise.all(
-      amounts.map((amount) => t.http.post('/api/points/admin/add').set(auth(admin)).send({ userId: u.id, amount, reason: 'load' })),
-    );
+      amounts.map((amount, i) =>
+        (i % 2 ? other : t).http.post('/api/points/admin/add').set(auth(admin)).send({ userId: u.id, amount, reason: 'load' }),
+      ),
+    ).finally(() => other.close());
     expect(responses.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([]);
     const sum = amounts.reduce((s, a) => s + a, 0);
     const me = await t.http.get('/api/points/my-points').set(auth(u)).expect(200);

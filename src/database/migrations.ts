@@ -9,6 +9,7 @@ import { CreateSocketIoAttachments1763700150100 } from '../../migrations/1763700
 import { CreateLedgerExtras1763700200000 } from '../../migrations/1763700200000-CreateLedgerExtras';
 import { CreatePurchases1763700300000 } from '../../migrations/1763700300000-CreatePurchases';
 import { FollowTotalEarnedFromLedger1763700500000 } from '../../migrations/1763700500000-FollowTotalEarnedFromLedger';
+import { CreateReferralRankCounts1763700500100 } from '../../migrations/1763700500100-CreateReferralRankCounts';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CreateLedgerExtras1763700200000,
   CreatePurchases1763700300000,
   FollowTotalEarnedFromLedger1763700500000,
+  CreateReferralRankCounts1763700500100,
 ];

@@ -52,6 +52,29 @@ describe('runSerializable', () => {
     expect(serializableStats.retries).toBeGreaterThan(before);
   });
 
+  it('queues work on one contention key in this process instead of letting it conflict', async () => {
+    await db.query(`UPDATE serial_probe SET n = 0 WHERE id = 1`);
+    const before = serializableStats.retries;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        runSerializable(
+          db,
+          async (m) => {
+            const [{ n }] = await m.query(`SELECT n FROM serial_probe WHERE id = 1`);
+            await m.query(`UPDATE serial_probe SET n = $1 WHERE id = 1`, [n + 1]);
+            order.push(i);
+          },
+          { contentionKey: 'probe-1' },
+        ),
+      ),
+    );
+    const [{ n }] = await db.query(`SELECT n FROM serial_probe WHERE id = 1`);
+    expect(n).toBe(40);
+    expect(serializableStats.retries).toBe(before);
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('does not retry other errors, and gives up with a 503 after maxAttempts', async () => {
     let calls = 0;
     await expect(

@@ -8,9 +8,9 @@ export interface SerializableOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   /**
-   * What the work contends on (e.g. the user whose balance it moves). After a conflict, this
-   * process runs retries for the same key one at a time, so callers piling onto one hot row
-   * queue up instead of aborting each other until they give up.
+   * What the work contends on (e.g. the user whose balance it moves). This process runs the
+   * transactions of one key one at a time: callers piling onto one hot row queue up instead of
+   * aborting each other until they give up. Other instances still meet through retries.
    */
   contentionKey?: string;
 }
@@ -45,11 +45,12 @@ export async function runSerializable<T>(
   work: (manager: EntityManager) => Promise<T>,
   options: SerializableOptions = {},
 ): Promise<T> {
-  const { maxAttempts, baseDelayMs, maxDelayMs } = { ...DEFAULTS, ...options };
+  const { maxAttempts, baseDelayMs, maxDelayMs, contentionKey } = { ...DEFAULTS, ...options };
   serializableStats.transactions++;
+  const once = () => inSerializableTransaction(dataSource, work);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inSerializableTransaction(dataSource, work);
+      return await (contentionKey === undefined ? once() : oneAtATime(dataSource, contentionKey, once));
     } catch (error) {
       if (!isRetryableError(error)) throw error;
       if (attempt >= maxAttempts) {
@@ -95,15 +96,18 @@ function oneRoundTripBegin(runner: QueryRunner): QueryRunner {
   return runner;
 }
 
-const retryQueues = new Map<string, Promise<unknown>>();
+/** Per connection pool (one per app instance): a FIFO of transactions per contention key. */
+const keyQueues = new WeakMap<DataSource, Map<string, Promise<unknown>>>();
 
-/** Runs `fn` after every earlier call for the same key has settled (a per-key FIFO in this process). */
-function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const run = (retryQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+/** Runs `fn` after every earlier call for the same key on this pool has settled. */
+function oneAtATime<T>(dataSource: DataSource, key: string, fn: () => Promise<T>): Promise<T> {
+  let queues = keyQueues.get(dataSource);
+  if (!queues) keyQueues.set(dataSource, (queues = new Map()));
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
   const tail = run.catch(() => undefined);
-  retryQueues.set(key, tail);
+  queues.set(key, tail);
   void tail.then(() => {
-    if (retryQueues.get(key) === tail) retryQueues.delete(key);
+    if (queues.get(key) === tail) queues.delete(key);
   });
   return run;
 }

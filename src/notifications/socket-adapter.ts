@@ -40,7 +40,10 @@ export class ClusterIoAdapter extends IoAdapter {
       this.redis.push(pub, sub);
       server.adapter(createRedisAdapter(pub, sub) as unknown as AdapterFactory);
     } else if (this.options.databaseUrl) {
-      this.pool ??= new Pool({ connectionString: this.options.databaseUrl, max: 3, application_name: 'referral-points-socket' });
+      // Two connections: the adapter's LISTEN holds one, and every publish goes through the other.
+      // The adapter delivers an event locally only once its NOTIFY returns, so one publishing
+      // connection keeps a user's events in the order they were emitted.
+      this.pool ??= new Pool({ connectionString: this.options.databaseUrl, max: 2, application_name: 'referral-points-socket' });
       this.pool.on('error', onError);
       server.adapter(createPostgresAdapter(this.pool, { errorHandler: onError }) as unknown as AdapterFactory);
     }

@@ -70,9 +70,10 @@ export class PointsQueryRepository {
   }
 
   /**
-   * The caller's rank without ranking everyone: 1 + the users ahead, counted as two index-only
-   * ranges of users_leaderboard_idx (more referrals; as many but reached first). Only users with
-   * referrals are counted, never the whole table; users with none share the rank after them.
+   * The caller's rank without ranking everyone: 1 + the users ahead. Those with more referrals
+   * come from referral_rank_counts (one row per referral count, kept by a trigger); those with
+   * as many who reached it first, from one index-only range of users_leaderboard_idx. Users with
+   * no referrals share the rank after every user who has some.
    */
   async rankOf(userId: string): Promise<LeaderboardRow | null> {
     const [me] = await this.db.query(
@@ -82,7 +83,7 @@ export class PointsQueryRepository {
     if (!me) return null;
     const referrals = Number(me.total_referrals);
     const [{ ahead }] = await this.db.query(
-      `SELECT (SELECT count(*) FROM users WHERE deleted_at IS NULL AND total_referrals > GREATEST($1::int, 0))
+      `SELECT (SELECT COALESCE(sum(users), 0) FROM referral_rank_counts WHERE total_referrals > GREATEST($1::int, 0))
             + (SELECT count(*) FROM users
                WHERE $1::int > 0 AND deleted_at IS NULL AND total_referrals = $1::int
                  AND CASE WHEN $2::timestamptz IS NULL

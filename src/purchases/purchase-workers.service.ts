@@ -26,12 +26,15 @@ export class PurchaseWorkersService implements OnModuleInit {
       name: PURCHASE_REWARD_JOB,
       queue,
       localConcurrency: 4,
+      // Batches let a worker keep fetching during a burst (pg-boss only bursts when a batch comes back full).
+      batchSize: 10,
       handle: ({ purchaseId }) => this.rewards.reward(purchaseId),
     });
     // Refunds and releases settle the order after whatever the reward job has written so far;
     // the reward job settles again at its end, so their order does not matter.
-    this.jobs.register<PurchaseJobData>({ name: PURCHASE_REFUND_JOB, queue, handle: ({ purchaseId }) => this.settlement.settle(purchaseId) });
-    this.jobs.register<PurchaseJobData>({ name: PURCHASE_RELEASE_JOB, queue, handle: ({ purchaseId }) => this.settlement.settle(purchaseId) });
+    const settle = ({ purchaseId }: PurchaseJobData) => this.settlement.settle(purchaseId);
+    this.jobs.register<PurchaseJobData>({ name: PURCHASE_REFUND_JOB, queue, batchSize: 10, handle: settle });
+    this.jobs.register<PurchaseJobData>({ name: PURCHASE_RELEASE_JOB, queue, batchSize: 10, handle: settle });
     this.jobs.register<object>({
       name: ACTIVE_REFERRALS_JOB,
       schedule: '10 0 * * *',

@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, TestApp } from './utils/test-app';
+import { createTestUser, TestUser } from './utils/test-users';
+
+describe('leaderboard rank of the caller', () => {
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await createTestApp();
+    db = t.app.get(DataSource);
+  });
+  afterAll(() => t?.close());
+
+  const setReferrals = (user: TestUser, n: number, minutesAgo: number) =>
+    db.query(`UPDATE users SET total_referrals = $2, last_referral_at = now() - make_interval(mins => $3) WHERE id = $1`, [user.id, n, minutesAgo]);
+  const countsTable = async () =>
+    (await db.query(`SELECT total_referrals, users::int AS users FROM referral_rank_counts WHERE users > 0 ORDER BY 1`)) as unknown[];
+  const countsFromUsers = async () =>
+    (await db.query(
+      `SELECT total_referrals, count(*)::int AS users FROM users WHERE deleted_at IS NULL AND total_referrals > 0 GROUP BY 1 ORDER BY 1`,
+    )) as unknown[];
+  const rankOf = async (user: TestUser) =>
+    (await t.http.get('/api/points/leaderboard?limit=100').set('Authorization', `Bearer ${user.token}`).expect(200)).body.me.rank;
+
+  it('keeps the per-count table equal to the users through raises, drops, deletes and restores', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => createTestUser(t.app)));
+    await Promise.all(users.map((u, i) => setReferrals(u, (i % 3) + 1, 60 - i)));
+    expect(await countsTable()).toEqual(await countsFromUsers());
+    await setReferrals(users[0], 7, 5);
+    await setReferrals(users[1], 0, 5);
+    await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [users[2].id]);
+    expect(await countsTable()).toEqual(await countsFromUsers());
+    await db.query(`UPDATE users SET deleted_at = NULL WHERE id = $1`, [users[2].id]);
+    expect(await countsTable()).toEqual(await countsFromUsers());
+  });
+
+  it('ranks by referrals, then by who reached the count first, and puts users with none after them all', async () => {
+    const [top, early, late, none] = await Promise.all(Array.from({ length: 4 }, () => createTestUser(t.app)));
+    await setReferrals(top, 900, 1);
+    await setReferrals(early, 800, 30);
+    await setReferrals(late, 800, 10);
+    const ranked = Number((await db.query(`SELECT count(*)::int AS n FROM users WHERE deleted_at IS NULL AND total_referrals > 0`))[0].n);
+    const list = (await t.http.get('/api/points/leaderboard?limit=100').expect(200)).body.items.map((r: { userId: string }) => r.userId);
+    expect(await rankOf(top)).toBe(list.indexOf(top.id) + 1);
+    expect(await rankOf(early)).toBe(list.indexOf(early.id) + 1);
+    expect(await rankOf(late)).toBe(list.indexOf(early.id) + 2);
+    expect(await rankOf(none)).toBe(ranked + 1);
+  });
+
+  it('stays exact while many referrers gain referrals at once', async () => {
+    const referrers = await Promise.all(Array.from({ length: 10 }, () => createTestUser(t.app)));
+    await Promise.all(
+      referrers.flatMap((u) =>
+        Array.from({ length: 5 }, () =>
+          db.query(`UPDATE users SET total_referrals = total_referrals + 1, last_referral_at = now() WHERE id = $1`, [u.id]),
+        ),
+      ),
+    );
+    expect(await countsTable()).toEqual(await countsFromUsers());
+  });
+});
