@@ -10,6 +10,7 @@ import { CreateLedgerExtras1763700200000 } from '../../migrations/1763700200000-
 import { CreatePurchases1763700300000 } from '../../migrations/1763700300000-CreatePurchases';
 import { FollowTotalEarnedFromLedger1763700500000 } from '../../migrations/1763700500000-FollowTotalEarnedFromLedger';
 import { CreateReferralRankCounts1763700500100 } from '../../migrations/1763700500100-CreateReferralRankCounts';
+import { LightenReferralClicks1763700500200 } from '../../migrations/1763700500200-LightenReferralClicks';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   CreatePurchases1763700300000,
   FollowTotalEarnedFromLedger1763700500000,
   CreateReferralRankCounts1763700500100,
+  LightenReferralClicks1763700500200,
 ];
