@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PendingSignupsCleanupService } from '../src/auth/pending-signups-cleanup.service';
 import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { MailOutbox } from './utils/mail-outbox';
@@ -248,6 +249,19 @@ describe('sign-up, verification and resend over HTTP', () => {
         await t.http.post('/api/auth/verify-email-code').send({ email: address, code: first }).expect(400);
       }
       await t.http.post('/api/auth/verify-email-code').send({ email: address, code: second }).expect(201);
+    });
+  });
+
+  describe('stale pending sign-ups', () => {
+    it('are deleted a day after their code expired, and fresh ones are kept', async () => {
+      const [stale, recent] = [email('stale-pending'), email('recent-pending')];
+      await signUp({ email: stale, password: 'password1', name: 'S' }).expect(202);
+      await signUp({ email: recent, password: 'password1', name: 'R' }).expect(202);
+      await db.query(`UPDATE pending_signups SET expires_at = now() - interval '25 hours' WHERE email = $1`, [stale]);
+      await db.query(`UPDATE pending_signups SET expires_at = now() - interval '1 hour' WHERE email = $1`, [recent]);
+      expect(await t.app.get(PendingSignupsCleanupService).run()).toBeGreaterThanOrEqual(1);
+      expect(await pendingRows(stale)).toHaveLength(0);
+      expect(await pendingRows(recent)).toHaveLength(1);
     });
   });
 });

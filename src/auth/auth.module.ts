@@ -11,6 +11,7 @@ import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignInService } from './google/google-sign-in.service';
 import { GoogleStrategy } from './google/google.strategy';
 import { PasswordHasher } from './password-hasher';
+import { PendingSignupsCleanupService } from './pending-signups-cleanup.service';
 import { PendingSignupsRepository } from './pending-signups.repository';
 import { VerificationCodes } from './verification-codes';
 
@@ -21,6 +22,7 @@ import { VerificationCodes } from './verification-codes';
     AuthService,
     GoogleSignInService,
     PendingSignupsRepository,
+    PendingSignupsCleanupService,
     VerificationCodes,
     PasswordHasher,
     {

@@ -74,4 +74,10 @@ export class PendingSignupsRepository {
   async deleteByEmail(manager: EntityManager, email: string): Promise<void> {
     await manager.query(`DELETE FROM pending_signups WHERE email = $1`, [email]);
   }
+
+  /** Pending sign-ups whose code expired over a day ago: nobody can finish them any more. */
+  async deleteStale(manager: EntityManager): Promise<number> {
+    const [, count] = await manager.query(`DELETE FROM pending_signups WHERE expires_at < now() - interval '1 day'`);
+    return Number(count ?? 0);
+  }
 }

@@ -27,7 +27,13 @@ export class MailService implements OnModuleInit {
   onModuleInit(): void {
     // A batch drains a burst in one fetch: with LISTEN/NOTIFY, a backlog left after a one-job
     // fetch waits for pg-boss's 30 s backstop poll.
-    this.jobs.register<MailJob>({ name: MAIL_SEND_JOB, handle: (data) => this.deliver(data), batchSize: 20 });
+    this.jobs.register<MailJob>({
+      name: MAIL_SEND_JOB,
+      handle: (data) => this.deliver(data),
+      batchSize: 20,
+      // A job holds the code in clear; codes die after 15 minutes, so neither waits nor stays longer than an hour.
+      queue: { retentionSeconds: 3600, deleteAfterSeconds: 3600 },
+    });
   }
 
   /** Enqueues the verification-code mail; commits (or rolls back) with `manager`'s transaction. */
