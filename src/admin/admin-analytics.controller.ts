@@ -1,17 +1,12 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../auth/guards/jwt-auth.guard';
-import { Roles, RolesGuard } from '../auth/guards/roles.guard';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsQueryDto } from './dto/analytics-query.dto';
 import { AnalyticsDto } from './dto/analytics.dto';
 
 @ApiTags('admin')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
-@ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
-@UseGuards(JwtAuthGuard, RolesGuard)
-@Roles('admin')
+@AdminOnly()
 @Controller('api/admin/analytics')
 export class AdminAnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}

@@ -1,28 +1,14 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/guards/jwt-auth.guard';
-import { Roles, RolesGuard } from '../auth/guards/roles.guard';
+import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
 import { ReferralReviewService } from './referral-review.service';
 
 @ApiTags('admin')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
-@ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
-@UseGuards(JwtAuthGuard, RolesGuard)
-@Roles('admin')
+@AdminOnly()
 @Controller('api/admin/referrals')
 export class AdminReferralsController {
   constructor(private readonly reviews: ReferralReviewService) {}

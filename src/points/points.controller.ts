@@ -1,20 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/guards/jwt-auth.guard';
-import { Roles, RolesGuard } from '../auth/guards/roles.guard';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { AdminPointsService } from './admin-points.service';
 import { AdminAddPointsDto, AdminAddPointsResultDto } from './dto/admin-add-points.dto';
@@ -92,15 +81,11 @@ export class PointsController {
 
   @Post('admin/add')
   @HttpCode(201)
-  @UseGuards(JwtAuthGuard, RolesGuard)
-  @Roles('admin')
+  @AdminOnly()
   @UseInterceptors(IdempotencyInterceptor)
-  @ApiBearerAuth()
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: AdminAddPointsResultDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (zero, non-integer or beyond ±1,000,000,000) or INVALID_IDEMPOTENCY_KEY' })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: not an admin' })
   @ApiNotFoundResponse({ description: 'USER_NOT_FOUND' })
   @ApiConflictResponse({ description: 'INSUFFICIENT_POINTS (a deduction beyond available), IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS' })
   async adminAdd(
