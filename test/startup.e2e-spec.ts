@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNode } from './utils/run-node';
+import { DIST, runNode } from './utils/run-node';
 
 describe('start-up with bad configuration', () => {
   it('stops before doing anything and names the variable', async () => {
@@ -13,5 +15,13 @@ describe('start-up with bad configuration', () => {
     const run = await runNode('main.js', [], { NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL! });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/JWT_SECRET is required when NODE_ENV=production/);
+  });
+});
+
+describe('the build', () => {
+  it('ships the dashboard pages and assets beside the compiled controller', () => {
+    for (const file of ['points.html', 'sign-up.html', 'styles.css', 'api.js', 'points.js', 'sign-up.js']) {
+      expect(existsSync(join(DIST, 'dashboard', 'public', file)), file).toBe(true);
+    }
   });
 });
