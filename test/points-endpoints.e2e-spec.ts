@@ -257,6 +257,27 @@ describe('points endpoints over HTTP', () => {
       }
     });
 
+    it('accepts a key of the full 255 characters on redeem and admin/add', async () => {
+      const u = await createTestUser(t.app);
+      await award(u.id, 50);
+      const key = 'k'.repeat(255);
+      await t.http.post('/api/points/redeem').set(auth(u)).set('Idempotency-Key', key).send({ amount: 5, reward: 'service-credit' }).expect(201);
+      await t.http.post('/api/points/admin/add').set(auth(admin)).set('Idempotency-Key', key).send({ userId: u.id, amount: 7, reason: 'long key' }).expect(201);
+      expect((await t.http.get('/api/points/my-points').set(auth(u))).body.available).toBe(52);
+    });
+
+    it('acts anew on a key reused with another body after the stored key was forgotten', async () => {
+      const u = await createTestUser(t.app);
+      await award(u.id, 100);
+      const key = randomUUID();
+      await t.http.post('/api/points/redeem').set(auth(u)).set('Idempotency-Key', key).send({ amount: 10, reward: 'service-credit' }).expect(201);
+      await db.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
+      const second = await t.http.post('/api/points/redeem').set(auth(u)).set('Idempotency-Key', key).send({ amount: 20, reward: 'discount-code' }).expect(201);
+      expect(second.body.transaction.amount).toBe(-20);
+      expect(second.body.reward.type).toBe('discount-code');
+      expect(second.body.available).toBe(70);
+    });
+
     it('takes over a key whose first request died, and forgets keys after the retention', async () => {
       const u = await createTestUser(t.app);
       await award(u.id, 100);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { Balances } from './points-ledger.repository';
 import { PointsQueryRepository } from './points-query.repository';
 import { LedgerResult, PointsService } from './points.service';
@@ -13,7 +13,7 @@ export class AdminPointsService {
   ) {}
 
   async add(adminId: string, userId: string, amount: number, reason: string, requestKey?: string): Promise<{ result: LedgerResult; balances: Balances }> {
-    const key = `admin:${adminId}:${requestKey ?? randomUUID()}`;
+    const key = ledgerKeyFor('admin', adminId, requestKey, { userId, amount, reason });
     const metadata = { reason, adminId };
     const result =
       amount > 0

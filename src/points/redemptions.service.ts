@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RewardType } from './dto/redeem-points.dto';
 import { PointsQueryRepository } from './points-query.repository';
@@ -28,7 +28,7 @@ export class RedemptionsService {
    * the ledger key is derived from it, so a request re-run after a crash cannot spend twice.
    */
   async redeem(userId: string, amount: number, type: RewardType, requestKey?: string): Promise<RedeemOutcome> {
-    const key = `redeem:${userId}:${requestKey ?? randomUUID()}`;
+    const key = ledgerKeyFor('redeem', userId, requestKey, { amount, type });
     let reward: Redemption | null = null;
     const result = await this.points.commit(async (m) => {
       const spent = await this.points.spendIn(m, userId, amount, 'redeem', { reward: type }, key, 'spend', `Redeemed for a ${REWARD_NAMES[type]}`);
