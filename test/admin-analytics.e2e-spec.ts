@@ -104,6 +104,7 @@ describe('GET /api/admin/analytics', () => {
     ['from after to', '?from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z'],
     ['a range over 366 days', '?from=2024-01-01T00:00:00Z&to=2025-01-02T00:00:01Z'],
     ['a date that is not ISO 8601', '?from=yesterday'],
+    ['an ordinal date Date cannot read', '?from=2026-123'],
     ['an impossible date', '?to=2025-02-30T00:00:00Z'],
     ['an unknown parameter', '?days=7'],
     ['a too long value', `?from=${'2'.repeat(50)}`],

@@ -96,6 +96,7 @@ describe('purchase rewards over HTTP', () => {
       ['a lower-case currency', { currency: 'usd' }],
       ['a four-letter currency', { currency: 'USDT' }],
       ['a bad completedAt', { completedAt: 'yesterday' }],
+      ['a week date completedAt that Date cannot read', { completedAt: '2026-W05' }],
       ['a non-uuid userId', { userId: 'nope' }],
       ['an unknown field', { coupon: 'FREE' }],
     ])('answers %s with 400 VALIDATION_FAILED and records nothing', async (_label, fields) => {

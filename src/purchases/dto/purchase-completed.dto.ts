@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsDateTime } from '../../common/http/is-date-time.decorator';
 
 export class PurchaseCompletedDto {
   @ApiProperty({ minLength: 1, maxLength: 255, description: 'The commerce system order id: delivery is idempotent on it' })
@@ -25,7 +26,7 @@ export class PurchaseCompletedDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to when the notification is received' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsDateTime()
   @MaxLength(40)
   completedAt?: string;
 }
