@@ -10,7 +10,7 @@ import { APP_CONFIG } from './config/config.module';
 import { ClusterIoAdapter } from './notifications/socket-adapter';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
-export function configureApp(app: INestApplication, logger: Logger): AppConfig {
+export function configureApp(app: INestApplication, logger: Logger): void {
   const express = app as NestExpressApplication;
   const config = app.get<AppConfig>(APP_CONFIG);
   express.set('trust proxy', parseTrustProxy(config.trustProxy));
@@ -29,5 +29,4 @@ export function configureApp(app: INestApplication, logger: Logger): AppConfig {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return config;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { rootLogger } from './common/logging/logger';
+import { createLogger } from './common/logging/logger';
 import { PinoLoggerService } from './common/logging/pino-logger.service';
 import { loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/environment';
@@ -11,7 +11,6 @@ import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-dat
 import { prepareDatabase } from './database/prepare-database';
 
 async function bootstrap(): Promise<void> {
-  const logger = rootLogger();
   let config;
   try {
     config = loadAppConfig();
@@ -22,6 +21,8 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // Built from the validated configuration, so a bad LOG_LEVEL is reported like any other variable.
+  const logger = createLogger(config.logLevel);
 
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
@@ -69,6 +70,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  rootLogger().fatal({ err: error }, 'start-up failed');
+  process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

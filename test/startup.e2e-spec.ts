@@ -11,6 +11,13 @@ describe('start-up with bad configuration', () => {
     expect(run.stdout).not.toContain('listening');
   });
 
+  it('names a bad LOG_LEVEL like any other variable', async () => {
+    const run = await runNode('main.js', [], { LOG_LEVEL: 'verbose', DATABASE_URL: process.env.DATABASE_URL! });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('LOG_LEVEL');
+    expect(run.stderr).not.toContain('custom levels');
+  });
+
   it('refuses production without JWT_SECRET', async () => {
     const run = await runNode('main.js', [], { NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL! });
     expect(run.code).toBe(1);

@@ -31,6 +31,7 @@ describe('validateEnvironment', () => {
     ['REDIS_URL', 'localhost:6379'],
     ['NODE_ENV', 'staging'],
     ['RATE_LIMIT_SCALE', '-1'],
+    ['LOG_LEVEL', 'verbose'],
   ])('names %s when it is %j', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);

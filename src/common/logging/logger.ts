@@ -14,7 +14,7 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'referral-points' },
@@ -22,11 +22,4 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
   });
-}
-
-let root: Logger | undefined;
-
-export function rootLogger(): Logger {
-  root ??= createLogger();
-  return root;
 }
