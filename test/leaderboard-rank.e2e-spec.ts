@@ -48,6 +48,19 @@ describe('leaderboard rank of the caller', () => {
     expect(await rankOf(none)).toBe(ranked + 1);
   });
 
+  it('tells apart users who reached the same count within one millisecond', async () => {
+    const [first, second] = await Promise.all([createTestUser(t.app), createTestUser(t.app)]);
+    await db.query(
+      `UPDATE users SET total_referrals = 777, last_referral_at = '2026-01-01T00:00:00.000100Z' WHERE id = $1`,
+      [first.id],
+    );
+    await db.query(
+      `UPDATE users SET total_referrals = 777, last_referral_at = '2026-01-01T00:00:00.000900Z' WHERE id = $1`,
+      [second.id],
+    );
+    expect(await rankOf(second)).toBe((await rankOf(first)) + 1);
+  });
+
   it('stays exact while many referrers gain referrals at once', async () => {
     const referrers = await Promise.all(Array.from({ length: 10 }, () => createTestUser(t.app)));
     await Promise.all(

@@ -76,22 +76,19 @@ export class PointsQueryRepository {
    * no referrals share the rank after every user who has some.
    */
   async rankOf(userId: string): Promise<LeaderboardRow | null> {
+    // One statement, so last_referral_at is compared at PostgreSQL's microsecond precision.
     const [me] = await this.db.query(
-      `SELECT ${LEADER_COLUMNS}, last_referral_at FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      `SELECT ${LEADER_COLUMNS.replace(/(\w+)/g, 'me.$1')},
+              1 + (SELECT COALESCE(sum(c.users), 0) FROM referral_rank_counts c WHERE c.total_referrals > me.total_referrals)
+                + (SELECT count(*) FROM users u
+                    WHERE me.total_referrals > 0 AND u.deleted_at IS NULL AND u.total_referrals = me.total_referrals
+                      AND CASE WHEN me.last_referral_at IS NULL
+                               THEN u.last_referral_at IS NOT NULL OR u.id < me.id
+                               ELSE (u.last_referral_at, u.id) < (me.last_referral_at, me.id) END) AS rank
+         FROM users me WHERE me.id = $1 AND me.deleted_at IS NULL`,
       [userId],
     );
-    if (!me) return null;
-    const referrals = Number(me.total_referrals);
-    const [{ ahead }] = await this.db.query(
-      `SELECT (SELECT COALESCE(sum(users), 0) FROM referral_rank_counts WHERE total_referrals > GREATEST($1::int, 0))
-            + (SELECT count(*) FROM users
-               WHERE $1::int > 0 AND deleted_at IS NULL AND total_referrals = $1::int
-                 AND CASE WHEN $2::timestamptz IS NULL
-                          THEN last_referral_at IS NOT NULL OR id < $3::uuid
-                          ELSE (last_referral_at, id) < ($2::timestamptz, $3::uuid) END) AS ahead`,
-      [referrals, me.last_referral_at, me.id],
-    );
-    return toRow(me, 1 + Number(ahead));
+    return me ? toRow(me, Number(me.rank)) : null;
   }
 }
 
