@@ -70,4 +70,15 @@ describe('JobsService', () => {
       for (const tag of ['a', 'b', 'c', 'd']) expect(batchAttempts.get(tag)).toBe(1);
     });
   });
+
+  describe('queues', () => {
+    it('take this build\'s settings on start, also when an older build created them', async () => {
+      const db = t.app.get(DataSource);
+      await db.query(`UPDATE pgboss.queue SET retention_seconds = 1209600, notify = false WHERE name = 'mail.send'`);
+      const restarted = await createTestApp({ imports: [ProbeModule] });
+      await restarted.close();
+      const [queue] = await db.query(`SELECT retention_seconds, deletion_seconds, notify FROM pgboss.queue WHERE name = 'mail.send'`);
+      expect(queue).toEqual({ retention_seconds: 3600, deletion_seconds: 3600, notify: true });
+    });
+  });
 });

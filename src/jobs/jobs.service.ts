@@ -45,7 +45,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await boss.start();
     this.boss = boss;
     for (const def of this.definitions.values()) {
-      await boss.createQueue(def.name, { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, ...def.queue });
+      const queue = { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, ...def.queue };
+      await boss.createQueue(def.name, queue);
+      // createQueue leaves an existing queue as it was created: bring its settings up to this build's.
+      const { policy: _policy, partition: _partition, heartbeatSeconds: _heartbeat, ...updatable } = queue;
+      await boss.updateQueue(def.name, updatable);
       if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
     }
     for (const def of this.definitions.values()) {
