@@ -1,10 +1,12 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomInt } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TestApp } from '../../test/utils/test-app';
 import { RateLimit } from './rate-limit.decorator';
 import { RATE_LIMIT_POLICIES } from './rate-limit-policies';
+import { RateLimitService } from './rate-limit.service';
 
 @Controller('probe')
 class ProbeController {
@@ -96,3 +98,19 @@ async function redisAnswers(): Promise<boolean> {
     redis.disconnect();
   }
 }
+
+describe('RateLimitService.deleteExpired', () => {
+  it('clears the counters whose window is over and keeps the live ones', async () => {
+    const t = await createTestApp();
+    try {
+      const db = t.app.get(DataSource);
+      const now = Date.now();
+      await db.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('rl:test:old', 3, $1), ('rl:test:live', 1, $2)`, [now - 1000, now + 60_000]);
+      expect(await t.app.get(RateLimitService).deleteExpired(now)).toBeGreaterThanOrEqual(1);
+      const keys = (await db.query(`SELECT key FROM rate_limits WHERE key LIKE 'rl:test:%'`)).map((r: { key: string }) => r.key);
+      expect(keys).toEqual(['rl:test:live']);
+    } finally {
+      await t.close();
+    }
+  });
+});

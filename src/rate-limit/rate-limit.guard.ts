@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { clientSignals } from '../common/http/client-signals';
 import { RATE_LIMIT_KEY } from './rate-limit.decorator';
 import { RateLimitPolicy } from './rate-limit-policies';
 import { RateLimitService } from './rate-limit.service';
@@ -18,7 +19,7 @@ export class RateLimitGuard implements CanActivate {
     const policy = this.reflector.get<RateLimitPolicy | undefined>(RATE_LIMIT_KEY, context.getHandler());
     if (!policy) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const verdict = await this.limits.consume(policy, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const verdict = await this.limits.consume(policy, clientSignals(req).ip ?? 'unknown');
     if (verdict.allowed) return true;
     throw new CommonException(CommonErrorCode.RATE_LIMITED, 'Too many requests; try again later', {
       'Retry-After': String(verdict.retryAfterSeconds),
