@@ -5,7 +5,8 @@ import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
-import { balances, jobsIdle, orderEntries, referralChain, signedPost, until } from './utils/purchase-webhooks';
+import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
+import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser } from './utils/test-users';
 

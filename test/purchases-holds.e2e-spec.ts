@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/points/ledger-check';
 import { PointsService } from '../src/points/points.service';
-import { balances, jobsIdle, orderEntries, referralChain, signedPost, until } from './utils/purchase-webhooks';
+import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
+import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
 

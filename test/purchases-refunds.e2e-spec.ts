@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/points/ledger-check';
 import { PointsService } from '../src/points/points.service';
 import { PurchaseRewardsService } from '../src/purchases/purchase-rewards.service';
-import { balances, jobsIdle, orderEntries, referralChain, signedPost, until } from './utils/purchase-webhooks';
+import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
+import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 
 describe('purchase refunds', () => {

@@ -7,7 +7,8 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { JobsService } from '../src/jobs/jobs.service';
 import { checkLedger } from '../src/points/ledger-check';
 import { PurchasesService } from '../src/purchases/purchases.service';
-import { balances, jobsIdle, orderEntries, refer, referralChain, sign, signedPost, until } from './utils/purchase-webhooks';
+import { balances, jobsIdle, orderEntries, refer, referralChain, sign, signedPost } from './utils/purchase-webhooks';
+import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
 

@@ -1,13 +1,13 @@
 import { INestApplication } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { PURCHASE_RELEASE_JOB } from '../../src/purchases/purchase-jobs';
+import { signWebhookBody } from '../../src/purchases/webhook-signature.guard';
 import { createTestUser, TestUser } from './test-users';
+import { until } from './wait';
 
-export const WEBHOOK_SECRET = () => process.env.PURCHASE_WEBHOOK_SECRET!;
-
-export function sign(body: string, secret = WEBHOOK_SECRET()): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export function sign(body: string, secret = process.env.PURCHASE_WEBHOOK_SECRET!): string {
+  return signWebhookBody(secret, body);
 }
 
 /** POSTs the exact JSON text it signs. */
@@ -62,15 +62,6 @@ export async function balances(app: INestApplication, userId: string): Promise<B
   return row;
 }
 
-export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The awards and clawbacks of an order, by key. */
 export async function orderEntries(app: INestApplication, orderId: string) {
   return app.get(DataSource).query(
@@ -80,11 +71,12 @@ export async function orderEntries(app: INestApplication, orderId: string) {
   ) as Promise<Array<{ user_id: string; type: string; amount: number; status: string; source: string; idempotency_key: string; metadata: any }>>;
 }
 
-/** Waits until pg-boss has no unfinished purchase jobs. */
+/** Waits until pg-boss has no unfinished purchase or referral job, delayed releases apart (they wait for their day). */
 export async function jobsIdle(app: INestApplication, ms = 30_000): Promise<void> {
   const db = app.get(DataSource);
   await until(
-    async () => (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE (name LIKE 'purchase-%' OR name LIKE 'referrals-%') AND state IN ('created', 'retry', 'active') AND start_after <= now()`))[0].n,
+    async () => (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE (name LIKE 'purchase-%' OR name LIKE 'referrals-%') AND state IN ('created', 'retry', 'active')
+         AND NOT (name = '${PURCHASE_RELEASE_JOB}' AND state = 'created' AND start_after > now())`))[0].n,
     (n: number) => n === 0,
     ms,
   );
