@@ -31,7 +31,7 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
   }
 
   handleConnection(socket: RealtimeSocket): void {
-    const user = socket.data.user ?? this.tokens.verify(socket.handshake.auth?.token);
+    const user = socket.data.user;
     if (!user) {
       socket.disconnect(true);
       return;
