@@ -43,15 +43,10 @@ export class AuthService {
    * clear an HttpOnly cookie, and it must not block their sign-up for a week.
    */
   private async referralCodeFor(bodyCode: string | undefined, cookieCode: string | undefined): Promise<string | undefined> {
-    if (bodyCode !== undefined) {
-      if (bodyCode.length > 255) throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
-      return this.referrals.checkCode(bodyCode);
-    }
-    if (cookieCode === undefined || cookieCode.length > 255) return undefined;
-    return this.referrals.checkCode(cookieCode).catch((error: unknown) => {
-      if (error instanceof AuthException && error.code === AuthErrorCode.INVALID_REFERRAL_CODE) return undefined;
-      throw error;
-    });
+    if (bodyCode === undefined || bodyCode.trim() === '') return this.referrals.resolveCode(cookieCode);
+    const code = await this.referrals.resolveCode(bodyCode);
+    if (!code) throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
+    return code;
   }
 
   /** `cookieCode` is the `ref` cookie, used when the body names no code. */

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthErrorCode, AuthException } from '../auth/auth.exception';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { FraudService } from '../fraud/fraud.service';
@@ -26,12 +25,10 @@ export class ReferralsService {
     private readonly fraud: FraudService,
   ) {}
 
-  /** Trims and upper-cases; '' / undefined → undefined; unknown code → throws AuthException(INVALID_REFERRAL_CODE). */
-  async checkCode(raw: string | undefined | null): Promise<string | undefined> {
-    if (raw === undefined || raw === null || raw.trim() === '') return undefined;
+  /** The live code `raw` names, trimmed and upper-cased; undefined when it names none. */
+  async resolveCode(raw: string | undefined | null): Promise<string | undefined> {
     const code = normaliseReferralCode(raw);
-    if (code && (await this.repository.findOwnerOfCode(code))) return code;
-    throw new AuthException(AuthErrorCode.INVALID_REFERRAL_CODE, 'This referral code does not exist');
+    return code && (await this.repository.findOwnerOfCode(code)) ? code : undefined;
   }
 
   /** The live owner of a code, for the short link. */

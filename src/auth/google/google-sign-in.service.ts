@@ -73,12 +73,11 @@ export class GoogleSignInService {
       signupIp: signals.ip,
       signupDeviceId: signals.deviceId,
     });
-    const code = refCookie?.trim().toUpperCase();
     const { events } = await this.referrals.attributeSignup(manager, {
       refereeId: user.id,
       refereeEmail: email,
       refereeName: user.name,
-      code: code && code.length <= 255 ? code : undefined,
+      code: refCookie,
       ip: signals.ip,
       deviceId: signals.deviceId,
     });
