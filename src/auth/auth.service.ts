@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation';
 import { ClientSignals } from '../common/http/client-signals';
 import { MailService } from '../mail/mail.service';
 import { RealtimeService } from '../notifications/realtime.service';
@@ -17,10 +18,6 @@ import { TokenService } from './token.service';
 import { CODE_TTL_MINUTES, MAX_CODE_ATTEMPTS, VerificationCodes } from './verification-codes';
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
-
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 /** Email sign-up with a mailed code, verification, and password login. */
 @Injectable()
@@ -126,7 +123,7 @@ export class AuthService {
         return { user, ...attribution };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
+      if (isUniqueViolation(error, 'users_email_key')) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
       throw error;
     }
     if (outcome.error) throw verifyError(outcome.error);

@@ -7,7 +7,8 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { maskEmail } from '../users/email-canonical';
 import { normaliseReferralCode, REFERRAL_CODE_GENERATOR, ReferralCodeGenerator } from './referral-code.generator';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
-import { isUniqueViolation, ReferralsRepository } from './referrals.repository';
+import { isUniqueViolation } from '../database/unique-violation';
+import { ReferralsRepository } from './referrals.repository';
 
 const CODE_ATTEMPTS = 5;
 

@@ -10,7 +10,7 @@ import { canonicalEmail } from '../../users/email-canonical';
 import { UserEntity } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthErrorCode, AuthException } from '../auth.exception';
-import { isUniqueViolation } from '../auth.service';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { PendingSignupsRepository } from '../pending-signups.repository';
 import { TokenService } from '../token.service';
 import { GoogleProfile } from './google-profile';
