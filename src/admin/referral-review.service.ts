@@ -10,8 +10,7 @@ import { ReferralsErrorCode, ReferralsException } from '../referrals/referrals.e
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
 import { AdminReferralRow, ReferralReviewRepository } from './referral-review.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 @Injectable()
 export class ReferralReviewService {
@@ -40,7 +39,7 @@ export class ReferralReviewService {
    * are over; rejecting voids them. The decision and the ledger move commit together.
    */
   async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
-    if (!UUID.test(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
+    if (!isUuid(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
     const { row, events } = await runSerializable(this.dataSource, async (m) => {
       await this.conversion.review(m, referralId, decision, reviewerId);
       const events: DomainEvent[] = [];

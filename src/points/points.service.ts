@@ -7,10 +7,9 @@ import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from './entities/point-transaction.entity';
 import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
 import { PointsErrorCode, PointsException } from './points.exception';
+import { isUuid } from '../common/uuid';
 
 export const MAX_POINTS_AMOUNT = 1_000_000_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type Metadata = Record<string, unknown>;
 
 export interface AddPointsOptions {
@@ -166,7 +165,7 @@ export class PointsService {
 
   private async write(m: EntityManager, input: EntryInput): Promise<LedgerResult> {
     checkKey(input.idempotencyKey);
-    if (!UUID.test(input.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+    if (!isUuid(input.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
     const outcome = await this.ledger.writeEntry(m, input);
     if (outcome.existing) {
       if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {

@@ -6,6 +6,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
 import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
 import { PurchasesRepository } from './purchases.repository';
+import { isUuid } from '../common/uuid';
 
 export interface CompletedPurchase {
   orderId: string;
@@ -19,8 +20,6 @@ export interface WebhookAccepted {
   status: 'accepted';
   duplicate: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Records purchase notifications. The purchase row and its jobs commit together, so a recorded
@@ -41,7 +40,7 @@ export class PurchasesService {
 
   /** Idempotent on orderId; the same orderId with another user, amount or currency is a 409 ORDER_CONFLICT. */
   async notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
-    if (!UUID.test(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
+    if (!isUuid(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
     const completedAt = input.completedAt === undefined ? null : new Date(input.completedAt).toISOString();
     return this.dataSource.transaction(async (m) => {
       const purchase = await this.repository.insert(m, { ...input, completedAt });
