@@ -84,7 +84,7 @@ describe('points endpoints over HTTP', () => {
 
     it('rejects a bad limit, cursor or type with 400', async () => {
       const u = await createTestUser(t.app);
-      for (const q of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not-a-cursor', 'type=gift', 'extra=1']) {
+      for (const q of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not-a-cursor', 'cursor=', 'limit=1e1', 'type=gift', 'extra=1']) {
         const res = await t.http.get(`/api/points/transactions?${q}`).set(auth(u));
         expect(res.status, q).toBe(400);
       }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ListCursor } from '../common/pagination/list-cursor';
+import { cursorTimeSql, ListCursor } from '../common/pagination/list-cursor';
 import { AdminReferralDto } from './dto/admin-referral.dto';
 
 export type AdminReferralRow = AdminReferralDto & { cursorAt: string };
 
 const SELECT_REFERRALS = `
 SELECT r.id, r.status, r.reasons, r.created_at, r.converted_at, r.reviewed_at,
-       to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+       ${cursorTimeSql('r.created_at')} AS cursor_at,
        ru.id AS referrer_id, ru.name AS referrer_name, ru.email AS referrer_email,
        ee.id AS referee_id, ee.name AS referee_name, ee.email AS referee_email,
        COALESCE((SELECT sum(p.amount) FROM point_transactions p

@@ -5,7 +5,7 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
-import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
+import { pageRequest, toPage } from '../common/pagination/list-cursor';
 import { ReferralsErrorCode, ReferralsException } from '../referrals/referrals.exception';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
@@ -23,15 +23,9 @@ export class ReferralReviewService {
   ) {}
 
   async list(query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const { limit, after } = pageRequest(query);
     const rows = await this.repository.page({ status: query.status, limit: limit + 1, after });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDto),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
-    };
+    return toPage(rows, limit, (r) => ({ createdAt: r.cursorAt, id: r.id }), toDto);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LevelsService } from '../levels/levels.service';
-import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
+import { pageRequest, toPage } from '../common/pagination/list-cursor';
 import { LeaderboardDto } from './dto/leaderboard.dto';
 import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { MyPointsDto } from './dto/my-points.dto';
@@ -31,14 +31,9 @@ export class PointsQueriesService {
   }
 
   async transactions(userId: string, query: ListTransactionsQueryDto): Promise<PointTransactionPageDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const { limit, after } = pageRequest(query);
     const rows = await this.queries.listTransactions(userId, limit + 1, after, query.type);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => PointTransactionDto.from(r.entry)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].cursor) : null,
-    };
+    return toPage(rows, limit, (r) => r.cursor, (r) => PointTransactionDto.from(r.entry));
   }
 
   async leaderboard(limit: number, callerId: string | undefined): Promise<LeaderboardDto> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ListCursor } from '../common/pagination/list-cursor';
+import { cursorTimeSql, ListCursor } from '../common/pagination/list-cursor';
 import { PointTransactionType } from './entities/point-transaction.entity';
 import { Balances, LedgerEntry, toEntry } from './points-ledger.repository';
 
@@ -13,8 +13,6 @@ export interface LeaderboardRow {
   totalEarned: number;
 }
 
-/** created_at to the microsecond, as the list cursor carries it. */
-const CURSOR_TIME = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const LEADER_COLUMNS = `id, name, total_referrals, converted_referrals, total_earned`;
 
@@ -42,11 +40,11 @@ export class PointsQueryRepository {
   async listTransactions(
     userId: string,
     limit: number,
-    after: ListCursor | null,
+    after: ListCursor | undefined,
     type: PointTransactionType | undefined,
   ): Promise<Array<{ entry: LedgerEntry; cursor: ListCursor }>> {
     const rows = await this.db.query(
-      `SELECT *, ${CURSOR_TIME} AS cursor_time FROM point_transactions
+      `SELECT *, ${cursorTimeSql('created_at')} AS cursor_time FROM point_transactions
        WHERE user_id = $1
          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
          AND ($4::text IS NULL OR type = $4::text)

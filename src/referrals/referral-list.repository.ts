@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ListCursor } from '../common/pagination/list-cursor';
+import { cursorTimeSql, ListCursor } from '../common/pagination/list-cursor';
 
 export interface ReferralListRow {
   id: string;
@@ -42,7 +42,7 @@ export class ReferralListRepository {
           WHERE $2::int >= 2 AND r1.referrer_id = $1 AND r1.status <> 'rejected' AND r2.status <> 'rejected'
        )
        SELECT t.id, u.name, u.email, t.status, t.level, t.created_at AS joined_at, t.converted_at,
-              to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+              ${cursorTimeSql('t.created_at')} AS cursor_at,
               COALESCE((SELECT sum(p.amount) FROM point_transactions p
                          WHERE p.user_id = $1 AND p.status <> 'voided' AND p.metadata->>'refereeId' = t.referee_id::text), 0)::bigint
                 AS points_earned

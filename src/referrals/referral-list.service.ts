@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { maskEmail } from '../users/email-canonical';
 import { ListReferralsQueryDto } from './dto/list-referrals-query.dto';
 import { ReferralListDto } from './dto/referral-list.dto';
-import { decodeCursor, encodeCursor } from '../common/pagination/list-cursor';
+import { pageRequest, toPage } from '../common/pagination/list-cursor';
 import { ReferralListRepository } from './referral-list.repository';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 
@@ -11,15 +11,13 @@ export class ReferralListService {
   constructor(private readonly repository: ReferralListRepository) {}
 
   async list(userId: string, query: ListReferralsQueryDto): Promise<ReferralListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const { limit, after } = pageRequest(query);
     const stats = await this.repository.stats(userId);
     if (!stats) throw new ReferralsException(ReferralsErrorCode.USER_NOT_FOUND, 'This account no longer exists');
     const rows = await this.repository.page(userId, { depth: query.depth ?? 1, limit: limit + 1, after });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const cursorOf = (r: (typeof rows)[number]) => ({ createdAt: r.cursorAt, id: r.id });
     return {
-      items: page.map((r) => ({
+      ...toPage(rows, limit, cursorOf, (r) => ({
         id: r.id,
         name: r.name,
         email: maskEmail(r.email),
@@ -29,7 +27,6 @@ export class ReferralListService {
         convertedAt: r.convertedAt?.toISOString() ?? null,
         pointsEarned: r.pointsEarned,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
       stats,
     };
   }

@@ -21,3 +21,22 @@ export function decodeCursor(raw: string): ListCursor {
   }
   return { createdAt, id };
 }
+
+/** SQL for a row's created_at as a cursor carries it: UTC, to the microsecond. */
+export function cursorTimeSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** What a list request asks for: `limit` (default 20) rows after `after` (an empty cursor is malformed too). */
+export function pageRequest(query: { limit?: number; cursor?: string }): { limit: number; after: ListCursor | undefined } {
+  return { limit: query.limit ?? 20, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) };
+}
+
+/** The page from `limit + 1` rows fetched newest first: the extra row only says whether more follow. */
+export function toPage<R, T>(rows: R[], limit: number, cursorOf: (row: R) => ListCursor, map: (row: R) => T) {
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(map),
+    nextCursor: rows.length > limit ? encodeCursor(cursorOf(page[page.length - 1])) : null,
+  };
+}
