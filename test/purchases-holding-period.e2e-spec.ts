@@ -78,7 +78,9 @@ describe('a holding period makes every purchase award pending until a delayed jo
 
     const second = await referralChain(t.app, { referrer: 'flagged' });
     const b = await complete(second.buyer.id);
-    await t.http.post(`/api/admin/referrals/${second.referral}/approve`).set('Authorization', `Bearer ${admin.token}`).expect(200);
+    const approved = await t.http.post(`/api/admin/referrals/${second.referral}/approve`).set('Authorization', `Bearer ${admin.token}`).expect(200);
+    // Still pending for the holding period, but no longer held for this review.
+    expect(approved.body.heldPoints).toBe(0);
     expect(await balances(t.app, second.referrer.id)).toMatchObject({ available: 0, pending: 600 });
     await elapse(b.orderId);
     await t.app.get(OrderSettlementService).settle(b.purchaseId);

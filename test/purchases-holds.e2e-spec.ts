@@ -68,13 +68,20 @@ describe('flagged referrals hold their rewards until an admin reviews them', () 
   it('voids a rejected referral’s awards so they never become spendable', async () => {
     const { top, referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
     const orderId = await complete(buyer.id, 10_000);
-    const [before] = await db.query(`SELECT total_referrals, converted_referrals FROM users WHERE id = $1`, [referrer.id]);
+    await jobsIdle(t.app);
+    const [before] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM users WHERE id = $1`, [referrer.id]);
+    expect(before.active_referrals).toBe(1);
     const rejected = await review(referral, 'reject').expect(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', heldPoints: 0 });
     for (const u of [referrer, buyer, top]) expect(await balances(t.app, u.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
     expect((await orderEntries(t.app, orderId)).map((e) => e.status)).toEqual(['voided', 'voided', 'voided', 'voided']);
-    const [after] = await db.query(`SELECT total_referrals, converted_referrals FROM users WHERE id = $1`, [referrer.id]);
-    expect(after).toEqual({ total_referrals: before.total_referrals - 1, converted_referrals: before.converted_referrals - 1 });
+    await jobsIdle(t.app);
+    const [after] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM users WHERE id = $1`, [referrer.id]);
+    expect(after).toEqual({
+      total_referrals: before.total_referrals - 1,
+      converted_referrals: before.converted_referrals - 1,
+      active_referrals: 0,
+    });
 
     // Later purchases of a rejected referral earn nothing; a refund of the voided order changes nothing.
     const later = { orderId: `o-${randomUUID()}`, userId: buyer.id, amount: 5_000, currency: 'USD' };

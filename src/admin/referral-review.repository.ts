@@ -11,8 +11,10 @@ SELECT r.id, r.status, r.reasons, r.created_at, r.converted_at, r.reviewed_at,
        ${cursorTimeSql('r.created_at')} AS cursor_at,
        ru.id AS referrer_id, ru.name AS referrer_name, ru.email AS referrer_email,
        ee.id AS referee_id, ee.name AS referee_name, ee.email AS referee_email,
-       COALESCE((SELECT sum(p.amount) FROM point_transactions p
-                  WHERE p.status = 'pending' AND p.metadata ? 'purchaseId' AND p.metadata->'heldFor' ? r.id::text), 0)::bigint AS held_points
+       CASE WHEN r.status = 'flagged' THEN
+         COALESCE((SELECT sum(p.amount) FROM point_transactions p
+                    WHERE p.status = 'pending' AND p.metadata->'heldFor' ? r.id::text), 0)
+       ELSE 0 END::bigint AS held_points
   FROM referrals r
   JOIN users ru ON ru.id = r.referrer_id
   JOIN users ee ON ee.id = r.referee_id`;

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { runSerializable } from '../database/serializable';
 import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
+import { ActiveReferralsRefresh } from '../purchases/active-referrals-refresh.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { pageRequest, toPage } from '../common/pagination/list-cursor';
@@ -20,6 +21,7 @@ export class ReferralReviewService {
     private readonly conversion: ReferralConversionService,
     private readonly settlement: OrderSettlementService,
     private readonly realtime: RealtimeService,
+    private readonly activeReferrals: ActiveReferralsRefresh,
   ) {}
 
   async list(query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
@@ -38,11 +40,13 @@ export class ReferralReviewService {
       await this.conversion.review(m, referralId, decision, reviewerId);
       const events: DomainEvent[] = [];
       for (const purchaseId of await this.settlement.heldPurchases(m, referralId)) {
-        events.push(...(await this.settlement.settleIn(m, purchaseId)).events);
+        events.push(...(await this.settlement.settleIn(m, purchaseId)));
       }
       return { row: (await this.repository.findOne(m, referralId))!, events };
     });
     this.realtime.publish(events);
+    // A rejected referee stops counting as active for the referrer.
+    if (decision === 'reject') await this.activeReferrals.request(row.referrer.id);
     return toDto(row);
   }
 }

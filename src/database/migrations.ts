@@ -11,6 +11,7 @@ import { CreatePurchases1763700300000 } from '../../migrations/1763700300000-Cre
 import { FollowTotalEarnedFromLedger1763700500000 } from '../../migrations/1763700500000-FollowTotalEarnedFromLedger';
 import { CreateReferralRankCounts1763700500100 } from '../../migrations/1763700500100-CreateReferralRankCounts';
 import { LightenReferralClicks1763700500200 } from '../../migrations/1763700500200-LightenReferralClicks';
+import { IndexHeldAwards1763700500300 } from '../../migrations/1763700500300-IndexHeldAwards';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   FollowTotalEarnedFromLedger1763700500000,
   CreateReferralRankCounts1763700500100,
   LightenReferralClicks1763700500200,
+  IndexHeldAwards1763700500300,
 ];

@@ -4,8 +4,8 @@ import { ReferralConversionService } from '../referrals/referral-conversion.serv
 import { ACTIVE_REFERRER_JOB } from './purchase-jobs';
 
 /**
- * Recounts a referrer's active referees after their purchases change, outside the award
- * transactions: the count reads every referee, so doing it inline made a popular referrer's
+ * Recounts a referrer's active referees after their referees' purchases are recorded or
+ * refunded, outside any write transaction: the count reads every referee, so doing it inline made a popular referrer's
  * awards O(referees) each and made them conflict. Requests coalesce per referrer (one queued,
  * one running), so a burst of purchases costs a few recounts; the daily pass is the backstop.
  */
@@ -24,6 +24,12 @@ export class ActiveReferralsRefresh implements OnModuleInit {
       queue: { policy: 'stately' },
       handle: ({ referrerId }) => this.conversion.refreshActiveNow(referrerId),
     });
+  }
+
+  /** After a purchase of `buyerId` was recorded or refunded: recount their referrer's active referees. */
+  async requestForBuyer(buyerId: string): Promise<void> {
+    const referrerId = await this.conversion.attributedReferrerOf(buyerId);
+    if (referrerId) await this.request(referrerId);
   }
 
   async request(referrerId: string): Promise<void> {

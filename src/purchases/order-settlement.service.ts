@@ -5,7 +5,6 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
-import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
 import { clawbackKey } from './reward-rules';
 
@@ -21,14 +20,12 @@ export class OrderSettlementService {
     private readonly dataSource: DataSource,
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
-    private readonly activeReferrals: ActiveReferralsRefresh,
     private readonly realtime: RealtimeService,
   ) {}
 
   async settle(purchaseId: string): Promise<void> {
-    const { events, referrerId } = await runSerializable(this.dataSource, (m) => this.settleIn(m, purchaseId));
+    const events = await runSerializable(this.dataSource, (m) => this.settleIn(m, purchaseId));
     this.realtime.publish(events);
-    if (referrerId) await this.activeReferrals.request(referrerId);
   }
 
   /** Purchases with awards held for this referral's review. */
@@ -36,10 +33,10 @@ export class OrderSettlementService {
     return this.repository.purchasesHeldFor(m, referralId);
   }
 
-  /** The events to publish after commit, and the buyer's referrer, whose active count may have moved. */
-  async settleIn(m: EntityManager, purchaseId: string): Promise<{ events: DomainEvent[]; referrerId: string | null }> {
+  /** The events to publish after commit. */
+  async settleIn(m: EntityManager, purchaseId: string): Promise<DomainEvent[]> {
     const purchase = await this.repository.lock(m, purchaseId, 'update');
-    if (!purchase) return { events: [], referrerId: null };
+    if (!purchase) return [];
     const entries = await this.repository.entriesOf(m, purchaseId);
     const statuses = await this.repository.referralStatuses(m, [...new Set(entries.flatMap((e) => e.heldFor))]);
     const fullyRefunded = purchase.refundedAmount === purchase.amount;
@@ -58,8 +55,7 @@ export class OrderSettlementService {
         events.push(...(await this.clawBack(m, purchase, award, entries)));
       }
     }
-    const referrerId = (await this.repository.chainOf(m, purchase.userId)).referral?.referrerId ?? null;
-    return { events, referrerId };
+    return events;
   }
 
   /** A full refund takes back every award; a partial one the refunded share of commissions only. */

@@ -37,10 +37,12 @@ export class PurchaseRewardsService {
 
   async reward(purchaseId: string): Promise<void> {
     const m = this.dataSource.manager;
-    const purchase = await this.repository.lock(m, purchaseId, 'share');
+    const purchase = await this.repository.findById(m, purchaseId);
     if (!purchase) return;
     const chain = await this.repository.chainOf(m, purchase.userId);
-    const first = isAttributed(chain.referral) ? await this.convert(purchase, chain, chain.referral) : false;
+    // A buyer nobody referred (or whose referral was rejected) earns nobody anything.
+    if (!isAttributed(chain.referral)) return;
+    const first = await this.convert(purchase, chain, chain.referral);
     const awards = planAwards(this.rules, purchase, chain, first);
     for (const [i, award] of awards.entries()) {
       if (i > 0 && this.rules.awardDelayMs > 0) await sleep(this.rules.awardDelayMs);

@@ -22,6 +22,6 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
     PurchaseWorkersService,
     WebhookSignatureGuard,
   ],
-  exports: [PurchasesService, OrderSettlementService],
+  exports: [PurchasesService, OrderSettlementService, ActiveReferralsRefresh],
 })
 export class PurchasesModule {}

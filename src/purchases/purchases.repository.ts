@@ -57,6 +57,11 @@ export class PurchasesRepository {
     return row ? toPurchase(row) : null;
   }
 
+  async findById(m: EntityManager, purchaseId: string): Promise<PurchaseRow | null> {
+    const [row] = await m.query(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = $1`, [purchaseId]);
+    return row ? toPurchase(row) : null;
+  }
+
   /** FOR SHARE lets awards of one order run side by side while a refund (FOR UPDATE) waits for them. */
   async lock(m: EntityManager, purchaseId: string, mode: 'share' | 'update'): Promise<PurchaseRow | null> {
     const [row] = await m.query(
@@ -73,11 +78,6 @@ export class PurchasesRepository {
         WHERE id = $1`,
       [purchaseId, refundedTotal],
     );
-  }
-
-  async userExists(m: EntityManager, userId: string): Promise<boolean> {
-    const [row] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
-    return Boolean(row);
   }
 
   /** The buyer's referral and, one level up, the referral of the buyer's referrer. */
@@ -133,7 +133,7 @@ export class PurchasesRepository {
   async purchasesHeldFor(m: EntityManager, referralId: string): Promise<string[]> {
     const rows: Array<{ purchase_id: string }> = await m.query(
       `SELECT DISTINCT p.metadata->>'purchaseId' AS purchase_id FROM point_transactions p
-        WHERE p.status = 'pending' AND p.metadata ? 'purchaseId' AND p.metadata->'heldFor' ? $1`,
+        WHERE p.status = 'pending' AND p.metadata->'heldFor' ? $1`,
       [referralId],
     );
     return rows.map((r) => r.purchase_id);

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
 import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
+import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { PurchasesRepository } from './purchases.repository';
 import { isUuid } from '../common/uuid';
 
@@ -34,6 +35,7 @@ export class PurchasesService {
     private readonly dataSource: DataSource,
     private readonly repository: PurchasesRepository,
     private readonly jobs: JobsService,
+    private readonly activeReferrals: ActiveReferralsRefresh,
   ) {
     this.rules = config.rewards;
   }
@@ -42,7 +44,7 @@ export class PurchasesService {
   async notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
     if (!isUuid(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
     const completedAt = input.completedAt === undefined ? null : new Date(input.completedAt).toISOString();
-    return this.dataSource.transaction(async (m) => {
+    const accepted = await this.dataSource.transaction(async (m): Promise<WebhookAccepted> => {
       const purchase = await this.repository.insert(m, { ...input, completedAt });
       if (purchase) {
         const data: PurchaseJobData = { purchaseId: purchase.id };
@@ -59,24 +61,28 @@ export class PurchasesService {
       }
       return { status: 'accepted', duplicate: true };
     });
+    if (!accepted.duplicate) await this.activeReferrals.requestForBuyer(input.userId);
+    return accepted;
   }
 
   /**
    * `amount` is the order's total refunded so far (absent: all of it), so a repeated or stale
    * notification changes nothing. The clawback runs in the refund job.
    */
-  notifyRefund(input: { orderId: string; amount?: number }): Promise<WebhookAccepted> {
-    return this.dataSource.transaction(async (m) => {
+  async notifyRefund(input: { orderId: string; amount?: number }): Promise<WebhookAccepted> {
+    const { accepted, buyerId } = await this.dataSource.transaction(async (m) => {
       const purchase = await this.repository.findByOrderId(m, input.orderId, true);
       if (!purchase) throw new PurchasesException(PurchasesErrorCode.ORDER_NOT_FOUND, 'No purchase has this orderId');
       const total = input.amount ?? purchase.amount;
       if (total > purchase.amount) {
         throw new PurchasesException(PurchasesErrorCode.INVALID_REFUND_AMOUNT, `The refunded total cannot exceed the order amount (${purchase.amount})`);
       }
-      if (total <= purchase.refundedAmount) return { status: 'accepted', duplicate: true };
+      if (total <= purchase.refundedAmount) return { accepted: { status: 'accepted', duplicate: true } as const, buyerId: purchase.userId };
       await this.repository.recordRefund(m, purchase.id, total);
       await this.jobs.send(PURCHASE_REFUND_JOB, { purchaseId: purchase.id } satisfies PurchaseJobData, { manager: m });
-      return { status: 'accepted', duplicate: false };
+      return { accepted: { status: 'accepted', duplicate: false } as const, buyerId: purchase.userId };
     });
+    if (!accepted.duplicate) await this.activeReferrals.requestForBuyer(buyerId);
+    return accepted;
   }
 }

@@ -38,6 +38,11 @@ export class ReferralConversionRepository {
     return row?.converted_purchase_id ?? null;
   }
 
+  async attributedReferrerOf(m: EntityManager, refereeId: string): Promise<string | null> {
+    const [row] = await m.query(`SELECT referrer_id FROM referrals WHERE referee_id = $1 AND status <> 'rejected'`, [refereeId]);
+    return row?.referrer_id ?? null;
+  }
+
   async refreshActive(m: EntityManager, referrerId: string): Promise<void> {
     await m.query(
       `UPDATE users u SET active_referrals = c.n, updated_at = now()

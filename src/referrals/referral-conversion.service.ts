@@ -24,8 +24,9 @@ export class ReferralConversionService {
     return this.repository.convertedPurchaseId(m, referralId);
   }
 
-  refreshActive(m: EntityManager, referrerId: string): Promise<void> {
-    return this.repository.refreshActive(m, referrerId);
+  /** Who referred `refereeId`, unless that referral was rejected. */
+  attributedReferrerOf(refereeId: string): Promise<string | null> {
+    return this.repository.attributedReferrerOf(this.dataSource.manager, refereeId);
   }
 
   /** Recounts one referrer's active referees in a short transaction of its own (see ActiveReferralsRefresh). */
@@ -53,7 +54,6 @@ export class ReferralConversionService {
     await this.repository.setReviewed(m, referralId, status, reviewerId);
     if (status === 'rejected') {
       await this.repository.uncount(m, referral.referrerId, referral.convertedAt !== null);
-      await this.repository.refreshActive(m, referral.referrerId);
     }
     return { ...referral, status };
   }
