@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../src/database/embedded-database';
 import { prepareDatabase } from '../src/database/prepare-database';
+import { installJobSchema } from '../src/jobs/install-job-schema';
 
 export interface DatabaseServer {
   /** Where the fresh databases are created and dropped. */
@@ -43,6 +44,7 @@ export async function freshDatabase(server: DatabaseServer): Promise<BenchDataba
   await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(server.adminUrl, name);
   await prepareDatabase(url);
+  await installJobSchema(url);
   return { name, url, drop: async () => void (await withAdmin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
 }
 

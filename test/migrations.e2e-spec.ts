@@ -58,6 +58,7 @@ describe('migrations through the CLI', () => {
     const second = await cli('seed:levels');
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
+    expect(second.stdout).toContain('level tiers already up to date');
     const client = new Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(`SELECT level, min_points::int AS "minPoints" FROM level_configs ORDER BY level`);

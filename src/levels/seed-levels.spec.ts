@@ -32,4 +32,11 @@ describe('seedLevels', () => {
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM level_configs`);
     expect(n).toBe(levelTiers().length);
   });
+
+  it('writes nothing when the tiers did not change', async () => {
+    await seedLevels(db);
+    const before = await db.query(`SELECT level, xmin::text AS version FROM level_configs ORDER BY level`);
+    expect(await seedLevels(db)).toBe(0);
+    expect(await db.query(`SELECT level, xmin::text AS version FROM level_configs ORDER BY level`)).toEqual(before);
+  });
 });

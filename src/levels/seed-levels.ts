@@ -16,22 +16,31 @@ WHERE GREATEST(u.points_total, 0) >= t.min_points
   AND (t.next_min IS NULL OR GREATEST(u.points_total, 0) < t.next_min)
   AND u.level <> t.level`;
 
-/** Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing. */
+/**
+ * Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing.
+ * Returns how many tiers changed: start-up runs it on every boot, and when nothing changed it
+ * writes no row and leaves the users alone.
+ */
 export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTier[] = levelTiers()): Promise<number> {
   const run = async (m: EntityManager) => {
     // Tiers may swap thresholds between runs; uniqueness is checked once all rows are in place.
     await m.query(`SET CONSTRAINTS level_configs_min_points_key DEFERRED`);
-    await m.query(`DELETE FROM level_configs WHERE NOT (level = ANY($1::int[]))`, [tiers.map((t) => t.level)]);
-    await m.query(
+    const [deleted] = await m.query(`DELETE FROM level_configs WHERE NOT (level = ANY($1::int[])) RETURNING level`, [
+      tiers.map((t) => t.level),
+    ]);
+    const written: unknown[] = await m.query(
       `INSERT INTO level_configs (level, name, min_points, perks)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(level int, name varchar, "minPoints" bigint, perks jsonb)
-       ON CONFLICT (level) DO UPDATE SET name = EXCLUDED.name, min_points = EXCLUDED.min_points, perks = EXCLUDED.perks`,
+       ON CONFLICT (level) DO UPDATE SET name = EXCLUDED.name, min_points = EXCLUDED.min_points, perks = EXCLUDED.perks
+       WHERE (level_configs.name, level_configs.min_points, level_configs.perks)
+             IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.min_points, EXCLUDED.perks)
+       RETURNING level`,
       [JSON.stringify(tiers)],
     );
     await m.query(`SET CONSTRAINTS level_configs_min_points_key IMMEDIATE`);
-    await m.query(RELEVEL_USERS);
+    const changed = (Array.isArray(deleted) ? deleted.length : 0) + written.length;
+    if (changed > 0) await m.query(RELEVEL_USERS);
+    return changed;
   };
-  if (db instanceof DataSource) await db.transaction(run);
-  else await run(db);
-  return tiers.length;
+  return db instanceof DataSource ? db.transaction(run) : run(db);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../../src/database/prepare-database';
+import { installJobSchema } from '../../src/jobs/install-job-schema';
 import { startTestPostgres } from './test-postgres';
 import { databaseUrl, dropDatabases } from './test-databases';
 
@@ -24,6 +25,8 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
   await prepareDatabase(databaseUrl(pg.url, template));
+  // In the template, so that the cloned databases do not each install pg-boss on their first app start.
+  await installJobSchema(databaseUrl(pg.url, template));
   log(`PostgreSQL from ${pg.source}; template ${template}`);
 
   project.provide('pgAdminUrl', pg.url);

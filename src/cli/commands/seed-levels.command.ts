@@ -6,8 +6,8 @@ export const seedLevelsCommand: CliCommand = {
   usage: 'seed:levels',
   description: 'Upsert the level tiers from src/levels/level-tiers.json (idempotent)',
   async run({ dataSource }, _args, out) {
-    const count = await seedLevels(dataSource);
-    out(`seeded ${count} level tiers`);
+    const changed = await seedLevels(dataSource);
+    out(changed ? `level tiers seeded: ${changed} changed` : 'level tiers already up to date');
     return 0;
   },
 };
