@@ -24,13 +24,11 @@ export class LevelsService {
     return this.cached.tiers;
   }
 
-  /** The tier a points total reaches and the one after it (null at the top). */
-  async standing(total: number): Promise<{ current: LevelDto; next: LevelDto | null }> {
+  /** A user's tier (by the level the ledger keeps on the user) and the one after it (null at the top). */
+  async standing(level: number): Promise<{ current: LevelDto; next: LevelDto | null }> {
     const tiers = await this.list();
-    const reached = tiers.filter((t) => t.minPoints <= total);
-    const current = reached[reached.length - 1] ?? tiers[0];
-    const next = tiers.find((t) => t.minPoints > total) ?? null;
-    return { current, next };
+    const at = Math.max(0, tiers.findIndex((t) => t.level === level));
+    return { current: tiers[at], next: tiers[at + 1] ?? null };
   }
 
   private async load(): Promise<LevelDto[]> {

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { LEVEL_OF } from './points-ledger.repository';
 
 export interface LedgerProblem {
   userId: string | null;
@@ -22,7 +23,7 @@ WITH sums AS (
   SELECT u.id, u.points_available - u.points_debt AS net, u.points_pending, u.points_total, u.level,
          u.points_available, u.points_debt,
          COALESCE(s.posted, 0) AS posted, COALESCE(s.pending, 0) AS pending, COALESCE(s.total, 0) AS total,
-         COALESCE((SELECT lc.level FROM level_configs lc WHERE lc.min_points <= u.points_total ORDER BY lc.min_points DESC LIMIT 1), 1) AS want_level
+         ${LEVEL_OF('u.points_total')} AS want_level
   FROM users u LEFT JOIN sums s ON s.user_id = u.id
 )
 SELECT id, net, points_pending, points_total, level, points_available, points_debt, posted, pending, total, want_level

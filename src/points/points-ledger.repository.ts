@@ -61,7 +61,8 @@ export interface WriteOutcome {
   levelName: string | null;
 }
 
-const LEVEL_OF = (total: string) =>
+/** SQL for the level a points total reaches under level_configs (the ledger invariant). */
+export const LEVEL_OF = (total: string) =>
   `COALESCE((SELECT lc.level FROM level_configs lc WHERE lc.min_points <= ${total} ORDER BY lc.min_points DESC LIMIT 1), 1)`;
 
 const BALANCE_COLUMNS = `points_total AS total, points_available AS available, points_pending AS pending, points_debt AS debt, level`;

@@ -18,7 +18,7 @@ export class PointsQueriesService {
   async myPoints(userId: string): Promise<MyPointsDto> {
     const balances = await this.queries.findBalances(userId);
     if (!balances) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
-    const { current, next } = await this.levels.standing(balances.total);
+    const { current, next } = await this.levels.standing(balances.level);
     const ref = (l: { level: number; name: string; minPoints: number }) => ({ level: l.level, name: l.name, minPoints: l.minPoints });
     return {
       total: balances.total,
@@ -26,7 +26,7 @@ export class PointsQueriesService {
       pending: balances.pending,
       level: ref(current),
       nextLevel: next && ref(next),
-      pointsToNextLevel: next ? next.minPoints - balances.total : 0,
+      pointsToNextLevel: next ? Math.max(0, next.minPoints - balances.total) : 0,
     };
   }
 
