@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { loadAppConfig } from '../config/app-config';
-import { ConfigurationError } from '../config/environment';
-import { CliError } from './cli-command';
 import { openCliDatabase } from './cli-database';
 import { commands } from './commands';
 
@@ -35,7 +33,6 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2))
   .catch((error: unknown) => {
-    if (error instanceof CliError || error instanceof ConfigurationError) return fail(error.message);
     fail(error instanceof Error ? error.message : String(error));
   })
   .finally(() => process.exit(process.exitCode ?? 0));

@@ -21,13 +21,7 @@ const DEFAULTS = { maxAttempts: 40, baseDelayMs: 2, maxDelayMs: 100 };
 const RETRYABLE = new Set(['40001', '40P01']);
 
 /** Process-wide counters, read by the benchmark and tests. */
-export const serializableStats = { transactions: 0, retries: 0, exhausted: 0 };
-
-export function resetSerializableStats(): void {
-  serializableStats.transactions = 0;
-  serializableStats.retries = 0;
-  serializableStats.exhausted = 0;
-}
+export const serializableStats = { retries: 0, exhausted: 0 };
 
 export function isRetryableError(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
@@ -46,7 +40,6 @@ export async function runSerializable<T>(
   options: SerializableOptions = {},
 ): Promise<T> {
   const { maxAttempts, baseDelayMs, maxDelayMs, contentionKey } = { ...DEFAULTS, ...options };
-  serializableStats.transactions++;
   const once = () => inSerializableTransaction(dataSource, work);
   for (let attempt = 1; ; attempt++) {
     try {

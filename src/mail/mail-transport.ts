@@ -2,7 +2,6 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
-  html?: string;
 }
 
 /** Where mails go: SMTP, the log, or (in tests) an in-memory outbox. Override MAIL_TRANSPORT to capture them. */

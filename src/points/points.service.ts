@@ -8,8 +8,8 @@ import { PointSource } from './entities/point-transaction.entity';
 import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
 import { PointsErrorCode, PointsException } from './points.exception';
 import { isUuid } from '../common/uuid';
+import { MAX_AMOUNT } from '../common/limits';
 
-export const MAX_POINTS_AMOUNT = 1_000_000_000;
 export type Metadata = Record<string, unknown>;
 
 export interface AddPointsOptions {
@@ -210,8 +210,8 @@ export class PointsService {
 }
 
 function checkAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_POINTS_AMOUNT) {
-    throw new PointsException(PointsErrorCode.INVALID_AMOUNT, `The amount must be an integer from 1 to ${MAX_POINTS_AMOUNT}`);
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_AMOUNT) {
+    throw new PointsException(PointsErrorCode.INVALID_AMOUNT, `The amount must be an integer from 1 to ${MAX_AMOUNT}`);
   }
 }
 

@@ -31,11 +31,6 @@ export class UsersService {
     return this.users.linkGoogle(manager, userId, googleId);
   }
 
-  /** Makes the active user with this email an admin; false when there is none. */
-  promote(email: string): Promise<boolean> {
-    return this.users.setRoleByEmail(email, 'admin');
-  }
-
   toDto(user: UserEntity): UserDto {
     return {
       id: user.id,

@@ -27,7 +27,7 @@ export async function createTestApp(
   const url = await app.getUrl();
   return {
     app,
-    url: url.replace('[::1]', '127.0.0.1'),
+    url,
     http: request(app.getHttpServer()),
     close: () => app.close(),
   };

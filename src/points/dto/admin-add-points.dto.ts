@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
 import { PointTransactionDto } from './point-transaction.dto';
+import { MAX_AMOUNT } from '../../common/limits';
 
 export class AdminAddPointsDto {
   @ApiProperty({ format: 'uuid' })
@@ -10,8 +11,8 @@ export class AdminAddPointsDto {
   @ApiProperty({ description: 'Positive grants (type earn, source admin); negative deducts from available, never overdrawing', example: 250 })
   @IsInt()
   @NotEquals(0)
-  @Min(-1_000_000_000)
-  @Max(1_000_000_000)
+  @Min(-MAX_AMOUNT)
+  @Max(MAX_AMOUNT)
   amount: number;
 
   @ApiProperty({ minLength: 1, maxLength: 500 })

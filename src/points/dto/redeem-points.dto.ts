@@ -1,15 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { MAX_AMOUNT } from '../../common/limits';
 import { PointTransactionDto } from './point-transaction.dto';
 
 export const REWARD_TYPES = ['service-credit', 'discount-code'] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
 
 export class RedeemPointsDto {
-  @ApiProperty({ minimum: 1, maximum: 1_000_000_000, example: 500 })
+  @ApiProperty({ minimum: 1, maximum: MAX_AMOUNT, example: 500 })
   @IsInt()
   @Min(1)
-  @Max(1_000_000_000)
+  @Max(MAX_AMOUNT)
   amount: number;
 
   @ApiProperty({ enum: REWARD_TYPES })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsDateTime } from '../../common/http/is-date-time.decorator';
+import { MAX_AMOUNT } from '../../common/limits';
 
 export class PurchaseCompletedDto {
   @ApiProperty({ minLength: 1, maxLength: 255, description: 'The commerce system order id: delivery is idempotent on it' })
@@ -13,10 +14,10 @@ export class PurchaseCompletedDto {
   @IsUUID('all')
   userId: string;
 
-  @ApiProperty({ minimum: 1, maximum: 1_000_000_000, description: 'Integer minor units (cents)' })
+  @ApiProperty({ minimum: 1, maximum: MAX_AMOUNT, description: 'Integer minor units (cents)' })
   @IsInt()
   @Min(1)
-  @Max(1_000_000_000)
+  @Max(MAX_AMOUNT)
   amount: number;
 
   @ApiProperty({ example: 'USD', description: 'ISO 4217, three upper-case letters' })

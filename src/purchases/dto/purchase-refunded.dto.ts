@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_AMOUNT } from '../../common/limits';
 
 export class PurchaseRefundedDto {
   @ApiProperty({ minLength: 1, maxLength: 255 })
@@ -10,7 +11,7 @@ export class PurchaseRefundedDto {
 
   @ApiPropertyOptional({
     minimum: 1,
-    maximum: 1_000_000_000,
+    maximum: MAX_AMOUNT,
     description:
       'The TOTAL refunded so far for the order, in cents (cumulative, so a repeated notification changes nothing). ' +
       'Absent: the whole order is refunded. More than the order amount is a 422 INVALID_REFUND_AMOUNT.',
@@ -18,6 +19,6 @@ export class PurchaseRefundedDto {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1_000_000_000)
+  @Max(MAX_AMOUNT)
   amount?: number;
 }
