@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { parseTrustProxy } from '../common/http/trust-proxy';
 import { MailModule } from '../mail/mail.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { UsersModule } from '../users/users.module';
@@ -30,7 +29,7 @@ import { VerificationCodes } from './verification-codes';
       provide: GoogleStrategy,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        config.google ? new GoogleStrategy(config.google, parseTrustProxy(config.trustProxy) !== false) : null,
+        config.google ? new GoogleStrategy(config.google) : null,
     },
   ],
 })

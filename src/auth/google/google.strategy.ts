@@ -8,18 +8,17 @@ export const GOOGLE_CALLBACK_PATH = '/api/auth/google/callback';
 
 /** Built only when Google is configured (see auth.module.ts). */
 export class GoogleStrategy extends PassportStrategy(Strategy, 'google') {
-  constructor(google: NonNullable<AppConfig['google']>, trustProxy: boolean) {
+  constructor(google: NonNullable<AppConfig['google']>) {
     super({
       clientID: google.clientId,
       clientSecret: google.clientSecret,
-      // Relative: resolved against the request's own origin (X-Forwarded-* only when TRUST_PROXY trusts the proxy).
+      // Relative: resolved against the request's own origin; passport reads X-Forwarded-* only when Express trusts a proxy (TRUST_PROXY).
       callbackURL: GOOGLE_CALLBACK_PATH,
       authorizationURL: google.authUrl,
       tokenURL: google.tokenUrl,
       userProfileURL: google.userInfoUrl,
       scope: ['openid', 'email', 'profile'],
       store: new CookieStateStore() as never,
-      proxy: trustProxy,
     });
   }
 
