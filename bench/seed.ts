@@ -26,14 +26,14 @@ export async function seedUsers(url: string, count: number): Promise<number> {
   const started = performance.now();
   await withClient(url, async (c) => {
     await c.query(
-      `INSERT INTO users (id, email, email_canonical, name, role, referral_code)
-       VALUES ($1::uuid, 'admin@bench.example', 'admin@bench.example', 'Bench admin', 'admin', NULL)`,
+      `INSERT INTO users (id, email, name, role, referral_code)
+       VALUES ($1::uuid, 'admin@bench.example', 'Bench admin', 'admin', NULL)`,
       [benchUserId(ADMIN_INDEX)],
     );
     await c.query(
-      `INSERT INTO users (id, email, email_canonical, name, referral_code, total_referrals, active_referrals,
+      `INSERT INTO users (id, email, name, referral_code, total_referrals, active_referrals,
                           converted_referrals, total_earned, last_referral_at)
-       SELECT ${benchUserIdSql('n')}, e, e, 'Bench user ' || n, 'R' || lpad(n::text, 7, '0'),
+       SELECT ${benchUserIdSql('n')}, e, 'Bench user ' || n, 'R' || lpad(n::text, 7, '0'),
               r, r, c, c * 100, CASE WHEN r > 0 THEN now() - random() * interval '365 days' END
        FROM (
          SELECT n, 'bench' || n || '@bench.example' AS e, r, floor(r * random())::int AS c

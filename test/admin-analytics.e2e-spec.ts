@@ -29,7 +29,7 @@ describe('GET /api/admin/analytics', () => {
     const mk = async (name: string, createdAt?: string) =>
       (
         await db.query(
-          `INSERT INTO users (email, email_canonical, name, created_at) VALUES ($1::text, $1::text, $2, COALESCE($3::timestamptz, now())) RETURNING id`,
+          `INSERT INTO users (email, name, created_at) VALUES ($1::text, $2, COALESCE($3::timestamptz, now())) RETURNING id`,
           [`${name}@example.com`, name, createdAt ?? null],
         )
       )[0].id as string;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RealtimeService } from '../src/notifications/realtime.service';
-import { insertUser } from './utils/auth-fixtures';
+import { createTestUser } from './utils/test-users';
 import { createTestApp, TestApp } from './utils/test-app';
 
 const CLIENT_ID = 'test-client-id';
@@ -144,7 +144,7 @@ describe('Google sign-in over real HTTP against a local OAuth 2.0 server', () =>
 
   it('creates a new user, attributes the ref cookie once, and redirects to the dashboard with a working token', async () => {
     const code = `G${String(++seq).padStart(7, '0')}`;
-    const referrer = await insertUser(t.app, { referralCode: code });
+    const referrer = await createTestUser(t.app, { referralCode: code });
     const emit = vi.spyOn(t.app.get(RealtimeService), 'emitToUser');
     const res = await signInWithGoogle(
       { sub: 'google-1', email: 'New.Person@Example.com', email_verified: true, name: 'New Person' },
@@ -169,7 +169,7 @@ describe('Google sign-in over real HTTP against a local OAuth 2.0 server', () =>
   });
 
   it('links an existing password account by verified email', async () => {
-    const user = await insertUser(t.app, { email: 'linked@example.com', passwordHash: 'x' });
+    const user = await createTestUser(t.app, { email: 'linked@example.com', passwordHash: 'x' });
     const res = await signInWithGoogle({ sub: 'google-2', email: 'Linked@example.com', email_verified: true, name: 'L' });
     expect(res.status).toBe(302);
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${tokenFrom(res.headers.location)}`).expect(200);
@@ -179,7 +179,7 @@ describe('Google sign-in over real HTTP against a local OAuth 2.0 server', () =>
   });
 
   it('refuses to link or create from an unverified email', async () => {
-    await insertUser(t.app, { email: 'unverified@example.com', passwordHash: 'x' });
+    await createTestUser(t.app, { email: 'unverified@example.com', passwordHash: 'x' });
     const link = await signInWithGoogle({ sub: 'google-3', email: 'unverified@example.com', email_verified: false });
     expect(link.status).toBe(401);
     expect(link.body.code).toBe('UNAUTHORIZED');

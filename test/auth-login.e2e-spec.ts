@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../src/auth/password-hasher';
 import { CliError } from '../src/cli/cli-command';
 import { usersPromoteCommand } from '../src/cli/commands/users-promote.command';
-import { insertUser } from './utils/auth-fixtures';
+import { createTestUser } from './utils/test-users';
 import { createTestApp, TestApp } from './utils/test-app';
 
 describe('login, /me and users:promote over HTTP', () => {
@@ -22,7 +22,7 @@ describe('login, /me and users:promote over HTTP', () => {
 
   async function userWithPassword(password = 'secret password', fields: { email?: string } = {}) {
     const passwordHash = await t.app.get(PasswordHasher).hash(password);
-    return insertUser(t.app, { email: fields.email ?? email('pw'), name: 'Pat', passwordHash });
+    return createTestUser(t.app, { email: fields.email ?? email('pw'), name: 'Pat', passwordHash });
   }
   const login = (body: object) => t.http.post('/api/auth/login').send(body);
 
@@ -44,7 +44,7 @@ describe('login, /me and users:promote over HTTP', () => {
 
     it('answers 401 INVALID_CREDENTIALS with one message for a wrong password, an unknown email, a Google-only and a deleted account', async () => {
       const user = await userWithPassword('right password');
-      const googleOnly = await insertUser(t.app, { email: email('google'), googleId: `g-${seq}` });
+      const googleOnly = await createTestUser(t.app, { email: email('google'), googleId: `g-${seq}` });
       const deleted = await userWithPassword('right password');
       await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [deleted.id]);
       const attempts = [

@@ -5,7 +5,7 @@ import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { MailOutbox } from './utils/mail-outbox';
 import { createTestApp, TestApp } from './utils/test-app';
-import { insertUser } from './utils/auth-fixtures';
+import { createTestUser } from './utils/test-users';
 
 describe('sign-up, verification and resend over HTTP', () => {
   let t: TestApp;
@@ -57,7 +57,7 @@ describe('sign-up, verification and resend over HTTP', () => {
         createdAt: expect.stringMatching(/Z$/),
       });
       expect(await pendingRows(address)).toHaveLength(0);
-      const [user] = await db.query(`SELECT email_canonical, password_hash, signup_ip, signup_device_id FROM users WHERE id = $1`, [
+      const [user] = await db.query(`SELECT password_hash, signup_ip, signup_device_id FROM users WHERE id = $1`, [
         verified.body.user.id,
       ]);
       expect(user.password_hash).toMatch(/^\$argon2id\$/);
@@ -76,7 +76,7 @@ describe('sign-up, verification and resend over HTTP', () => {
 
     it('attributes the referral code from the body, trimmed and upper-cased, and tells the referrer', async () => {
       const code = refCode();
-      const referrer = await insertUser(t.app, { referralCode: code });
+      const referrer = await createTestUser(t.app, { referralCode: code });
       const publish = vi.spyOn(t.app.get(RealtimeService), 'publish');
       const address = email('ref');
       await signUp({ email: address, password: 'password1', name: 'Referee', referralCode: ` ${code.toLowerCase()} ` }).expect(202);
@@ -95,8 +95,8 @@ describe('sign-up, verification and resend over HTTP', () => {
     it('takes the code from the ref cookie when the body has none; the body wins over the cookie', async () => {
       const cookieCode = refCode();
       const bodyCode = refCode();
-      const fromCookie = await insertUser(t.app, { referralCode: cookieCode });
-      const fromBody = await insertUser(t.app, { referralCode: bodyCode });
+      const fromCookie = await createTestUser(t.app, { referralCode: cookieCode });
+      const fromBody = await createTestUser(t.app, { referralCode: bodyCode });
 
       const a = email('cookie');
       await signUp({ email: a, password: 'password1', name: 'A' }, `ref=${cookieCode.toLowerCase()}`).expect(202);
@@ -138,7 +138,7 @@ describe('sign-up, verification and resend over HTTP', () => {
     });
 
     it('answers 409 EMAIL_TAKEN for an existing user, whatever the case of the address', async () => {
-      const user = await insertUser(t.app, { email: email('taken') });
+      const user = await createTestUser(t.app, { email: email('taken') });
       const res = await signUp({ email: user.email.toUpperCase(), password: 'password1', name: 'X' }).expect(409);
       expect(res.body).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
     });
@@ -207,7 +207,7 @@ describe('sign-up, verification and resend over HTTP', () => {
 
     it('creates one user, one referral and one referral-signup event from 20 concurrent verifications', async () => {
       const code = refCode();
-      const referrer = await insertUser(t.app, { referralCode: code });
+      const referrer = await createTestUser(t.app, { referralCode: code });
       const realtime = t.app.get(RealtimeService);
       const emit = vi.spyOn(realtime, 'emitToUser');
       const address = email('concurrent');

@@ -67,8 +67,8 @@ describe('Socket.IO gateway', () => {
 
   async function user(code: string | null = null) {
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code)
-       VALUES ('g-' || gen_random_uuid() || '@example.com', 'x', 'G', $1) RETURNING id`,
+      `INSERT INTO users (email, name, referral_code)
+       VALUES ('g-' || gen_random_uuid() || '@example.com', 'G', $1) RETURNING id`,
       [code],
     );
     return { id: row.id as string, token: a.app.get(TokenService).sign({ id: row.id, role: 'user' }) };
@@ -182,7 +182,7 @@ describe('Socket.IO gateway', () => {
       await sleep(300);
       const events = await db.transaction(async (m) => {
         const [row] = await m.query(
-          `INSERT INTO users (email, email_canonical, name) VALUES ('ann.lee@example.com', 'ann.lee@example.com', 'Ann') RETURNING id`,
+          `INSERT INTO users (email, name) VALUES ('ann.lee@example.com', 'Ann') RETURNING id`,
         );
         const result = await a.app.get(ReferralsService).attributeSignup(m, {
           refereeId: row.id, refereeEmail: 'ann.lee@example.com', refereeName: 'Ann', code: 'S0CKET01', ip: null, deviceId: null,

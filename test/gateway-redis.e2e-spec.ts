@@ -53,7 +53,7 @@ describe('Socket.IO between two instances (Redis adapter)', () => {
     if (!available || !a || !b) return ctx.skip(`no Redis answers at ${REDIS_URL}`);
     const [ta, tb] = [a, b];
     const [row] = await ta.app.get(DataSource).query(
-      `INSERT INTO users (email, email_canonical, name) VALUES ('redis@example.com', 'redis@example.com', 'R') RETURNING id`,
+      `INSERT INTO users (email, name) VALUES ('redis@example.com', 'R') RETURNING id`,
     );
     for (const t of [ta, tb]) expect(adapterName(t)).toBe('RedisAdapter');
     const token = ta.app.get(TokenService).sign({ id: row.id, role: 'user' });

@@ -71,7 +71,7 @@ describe('a reward job whose worker is killed half-way', () => {
   }
 
   async function user(name: string): Promise<string> {
-    const { rows } = await db.query(`INSERT INTO users (email, email_canonical, name) VALUES ($1::text, $1::text, $2) RETURNING id`, [
+    const { rows } = await db.query(`INSERT INTO users (email, name) VALUES ($1::text, $2) RETURNING id`, [
       `${randomUUID()}@example.com`,
       name,
     ]);

@@ -24,13 +24,13 @@ describe('ReferralsService against PostgreSQL', () => {
   });
   afterAll(() => t?.close());
 
-  // Not createTestUser: it also sets signup IP and device (and works around its lower($1) type clash).
+  // Not createTestUser: a referrer here needs a sign-up IP and device.
   async function referrer(fields: { email?: string; ip?: string; device?: string } = {}) {
     const code = `R${String(++seq).padStart(7, '0')}`;
     const email = fields.email ?? `referrer-${randomUUID().slice(0, 8)}@example.com`;
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code, signup_ip, signup_device_id)
-       VALUES ($1::text, lower($1::text), 'Referrer', $2, $3, $4) RETURNING id`,
+      `INSERT INTO users (email, name, referral_code, signup_ip, signup_device_id)
+       VALUES ($1::text, 'Referrer', $2, $3, $4) RETURNING id`,
       [email, code, fields.ip ?? null, fields.device ?? null],
     );
     return { id: row.id as string, email, code, token: t.app.get(TokenService).sign({ id: row.id, role: 'user' }) };
@@ -42,7 +42,7 @@ describe('ReferralsService against PostgreSQL', () => {
     const name = fields.name ?? 'Referee';
     return db.transaction(async (manager) => {
       const [row] = await manager.query(
-        `INSERT INTO users (email, email_canonical, name, signup_ip, signup_device_id) VALUES ($1::text, lower($1::text), $2, $3, $4) RETURNING id`,
+        `INSERT INTO users (email, name, signup_ip, signup_device_id) VALUES ($1::text, $2, $3, $4) RETURNING id`,
         [email, name, fields.ip ?? null, fields.device ?? null],
       );
       const result = await referrals.attributeSignup(manager, {
@@ -181,7 +181,7 @@ describe('ReferralsService against PostgreSQL', () => {
       const email = `rollback-${randomUUID().slice(0, 8)}@example.com`;
       await db
         .transaction(async (manager) => {
-          const [row] = await manager.query(`INSERT INTO users (email, email_canonical, name) VALUES ($1, $1, 'X') RETURNING id`, [email]);
+          const [row] = await manager.query(`INSERT INTO users (email, name) VALUES ($1, 'X') RETURNING id`, [email]);
           await referrals.attributeSignup(manager, { refereeId: row.id, refereeEmail: email, refereeName: 'X', code: r.code, ip: null, deviceId: null });
           throw new Error('verify failed later');
         })

@@ -35,7 +35,7 @@ describe('referral codes and short links over HTTP', () => {
   async function user(code: string | null = null) {
     const email = `u-${randomUUID().slice(0, 8)}@example.com`;
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code) VALUES ($1::text, lower($1::text), 'U', $2) RETURNING id`,
+      `INSERT INTO users (email, name, referral_code) VALUES ($1::text, 'U', $2) RETURNING id`,
       [email, code],
     );
     return { id: row.id as string, token: t.app.get(TokenService).sign({ id: row.id, role: 'user' }) };
@@ -206,7 +206,7 @@ describe('GET /r/:code with CLICK_RECORDING off', () => {
   it('still redirects with the cookie but records nothing', async () => {
     const db = t.app.get(DataSource);
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code) VALUES ('off@example.com', 'off@example.com', 'Off', 'KKKKKKKK') RETURNING id`,
+      `INSERT INTO users (email, name, referral_code) VALUES ('off@example.com', 'Off', 'KKKKKKKK') RETURNING id`,
     );
     const res = await t.http.get('/r/KKKKKKKK').expect(302);
     expect(res.headers.location).toMatch(/\/auth\/jwt\/sign-up\?ref=KKKKKKKK$/);
@@ -222,7 +222,7 @@ describe('click recording at shutdown', () => {
     const t = await createTestApp();
     const db = t.app.get(DataSource);
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code) VALUES ('bye@example.com', 'bye@example.com', 'Bye', 'NNNNNNNN') RETURNING id`,
+      `INSERT INTO users (email, name, referral_code) VALUES ('bye@example.com', 'Bye', 'NNNNNNNN') RETURNING id`,
     );
     await Promise.all(Array.from({ length: 5 }, () => t.http.get('/r/NNNNNNNN').expect(302)));
     await t.close();

@@ -30,7 +30,7 @@ describe('GET /api/points/referrals', () => {
   async function user(name: string, email = `${name.toLowerCase()}-${randomUUID().slice(0, 6)}@example.com`) {
     const code = `M${String(++seq).padStart(7, '0')}`;
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, referral_code) VALUES ($1::text, lower($1::text), $2, $3) RETURNING id`,
+      `INSERT INTO users (email, name, referral_code) VALUES ($1::text, $2, $3) RETURNING id`,
       [email, name, code],
     );
     return { id: row.id as string, email, name, code, token: t.app.get(TokenService).sign({ id: row.id, role: 'user' }) };

@@ -5,7 +5,6 @@ import { ClientSignals } from '../common/http/client-signals';
 import { MailService } from '../mail/mail.service';
 import { RealtimeService } from '../notifications/realtime.service';
 import { ReferralsService } from '../referrals/referrals.service';
-import { canonicalEmail } from '../users/email-canonical';
 import { UsersService } from '../users/users.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { LoginResponseDto, VerifyEmailCodeResponseDto } from './dto/auth-response.dto';
@@ -104,7 +103,6 @@ export class AuthService {
         const deviceId = pending.signupDeviceId ?? signals.deviceId;
         const user = await this.users.create(manager, {
           email,
-          emailCanonical: canonicalEmail(email),
           name: pending.name,
           passwordHash: pending.passwordHash,
           googleId: null,

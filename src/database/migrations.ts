@@ -12,6 +12,7 @@ import { FollowTotalEarnedFromLedger1763700500000 } from '../../migrations/17637
 import { CreateReferralRankCounts1763700500100 } from '../../migrations/1763700500100-CreateReferralRankCounts';
 import { LightenReferralClicks1763700500200 } from '../../migrations/1763700500200-LightenReferralClicks';
 import { IndexHeldAwards1763700500300 } from '../../migrations/1763700500300-IndexHeldAwards';
+import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-DropEmailCanonical';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateReferralRankCounts1763700500100,
   LightenReferralClicks1763700500200,
   IndexHeldAwards1763700500300,
+  DropEmailCanonical1763700500400,
 ];

@@ -13,7 +13,7 @@ describe('seedLevels', () => {
 
   async function userWithTotal(total: number, level: number): Promise<string> {
     const [row] = await db.query(
-      `INSERT INTO users (email, email_canonical, name, points_total, level) VALUES ($1, $1, 'L', $2, $3) RETURNING id`,
+      `INSERT INTO users (email, name, points_total, level) VALUES ($1, 'L', $2, $3) RETURNING id`,
       [`l-${Math.random()}@example.com`, total, level],
     );
     return row.id;

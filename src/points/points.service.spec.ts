@@ -35,7 +35,7 @@ describe('PointsService', () => {
 
   async function newUser(): Promise<string> {
     const email = `u-${randomUUID()}@example.com`;
-    const [row] = await db.query(`INSERT INTO users (email, email_canonical, name) VALUES ($1, $1, 'P') RETURNING id`, [email]);
+    const [row] = await db.query(`INSERT INTO users (email, name) VALUES ($1, 'P') RETURNING id`, [email]);
     return row.id;
   }
 

@@ -4,7 +4,6 @@ import { UserEntity, UserRole } from './entities/user.entity';
 
 export interface NewUser {
   email: string;
-  emailCanonical: string;
   name: string;
   passwordHash: string | null;
   googleId: string | null;

@@ -6,7 +6,6 @@ import { APP_CONFIG } from '../../config/config.module';
 import { DomainEvent } from '../../notifications/realtime-events';
 import { RealtimeService } from '../../notifications/realtime.service';
 import { ReferralsService } from '../../referrals/referrals.service';
-import { canonicalEmail } from '../../users/email-canonical';
 import { UserEntity } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthErrorCode, AuthException } from '../auth.exception';
@@ -66,7 +65,6 @@ export class GoogleSignInService {
 
     const user = await this.users.create(manager, {
       email,
-      emailCanonical: canonicalEmail(email),
       name: displayName(profile.name, email),
       passwordHash: null,
       googleId: profile.googleId,

@@ -11,10 +11,6 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 255 })
   email: string;
 
-  /** Lower-cased, `+tag` removed and Gmail dots dropped: what self-referral checks compare. */
-  @Column({ name: 'email_canonical', type: 'varchar', length: 255 })
-  emailCanonical: string;
-
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
   passwordHash: string | null;
 
