@@ -61,10 +61,14 @@ export class IdempotencyService implements OnModuleInit {
   async claim(req: IdempotentRequest): Promise<Claim> {
     const requestHash = this.hash(req);
     const deadline = Date.now() + WAIT_MS;
+    let pollMs = POLL_MS;
+    // A waiting duplicate polls with a read; it tries to claim again only once the key is free.
+    let free = true;
     for (;;) {
-      if (await this.keys.claim(req.caller, req.key, requestHash)) return { kind: 'execute' };
+      if (free && (await this.keys.claim(req.caller, req.key, requestHash))) return { kind: 'execute' };
       const stored = await this.keys.find(req.caller, req.key, STALE_AFTER_SECONDS);
-      if (!stored) continue; // the first request failed and released the key: try to claim it again
+      free = !stored; // the first request failed and released the key: claim it
+      if (!stored) continue;
       if (stored.requestHash !== requestHash) {
         throw new IdempotencyException(
           IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -82,7 +86,8 @@ export class IdempotencyService implements OnModuleInit {
           { 'Retry-After': '1' },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      pollMs = Math.min(pollMs * 2, 250);
     }
   }
 
