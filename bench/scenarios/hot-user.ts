@@ -91,26 +91,30 @@ export const hotUser: Scenario = async ({ server, options, log }): Promise<Scena
     }
     const commits = median(rounds.map((x) => x.service.perSecond));
     const pg = median(rounds.map((x) => x.pgbench.tps));
+    const serial = median(rounds.map((x) => x.pgbenchSerial.tps));
     const giveUps = rounds.reduce((n, x) => n + x.service.giveUps, 0);
     const otherErrors = rounds.reduce((n, x) => n + x.service.otherErrors, 0);
     const pgFailed = rounds.reduce((n, x) => n + x.pgbench.failed, 0);
     const k = ratio(commits, pg);
+    // The service queues one user's transactions per instance, so it is held to the row's serial
+    // ceiling too: beating 64 thrashing pgbench clients alone would prove little.
+    const kSerial = ratio(commits, serial);
     return {
       id: 2,
       title: 'Hot user',
       rows: [
         { measure: 'hot-row commits/s (addPoints + spend, 64 callers)', value: commits, unit: '/s', baseline: { label: 'pgbench tps', value: pg }, ratio: k, target: { label: '>= 70%', pass: k >= 0.7 } },
-        { measure: 'pgbench 1 client on the hot row (serial, no conflicts)', value: median(rounds.map((x) => x.pgbenchSerial.tps)), unit: 'tps' },
+        { measure: 'hot-row commits/s against the serial ceiling', value: commits, unit: '/s', baseline: { label: 'pgbench 1 client tps', value: serial }, ratio: kSerial, target: { label: '>= 70%', pass: kSerial >= 0.7 } },
         { measure: 'service retries per commit', value: median(rounds.map((x) => x.service.retriesPerCommit)), unit: '' },
         { measure: 'pgbench retries per commit', value: median(rounds.map((x) => x.pgbench.retries / Math.max(x.pgbench.processed, 1))), unit: '' },
         { measure: 'service give-ups (retries exhausted), all rounds', value: giveUps, unit: '', target: { label: '0', pass: giveUps === 0 } },
         { measure: 'service other errors, all rounds', value: otherErrors, unit: '', target: { label: '0', pass: otherErrors === 0 } },
         { measure: `pgbench failed transactions (--max-tries ${MAX_TRIES}), all rounds`, value: pgFailed, unit: '' },
       ],
-      details: { concurrency: CONCURRENCY, pool: 'the app pool (20 connections) caps in-flight transactions', scripts: { award: a.script, redeem: r.script }, defines: { ...a.defines, ...r.defines }, rounds },
+      details: { concurrency: CONCURRENCY, pool: 'one transaction per user in flight per instance (contentionKey)', scripts: { award: a.script, redeem: r.script }, defines: { ...a.defines, ...r.defines }, rounds },
       notes: [
         `${CONCURRENCY} callers on one user, alternating addPoints(+${AWARD}) and spend(-${REDEEM}); pgbench: ${CONCURRENCY} clients, the same two captured transactions 50/50, SERIALIZABLE, --max-tries ${MAX_TRIES} (immediate retries, no back-off)`,
-        'the service reaches PostgreSQL through its pool of 20 connections, so at most 20 of its 64 callers are in a transaction at once; pgbench holds 64 connections',
+        'the service runs one transaction per user at a time within an instance (contentionKey in src/database/serializable.ts); pgbench holds 64 connections that conflict',
       ],
     };
   } finally {
