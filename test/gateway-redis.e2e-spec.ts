@@ -7,6 +7,7 @@ import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { createTestApp, TestApp } from './utils/test-app';
+import { until } from './utils/wait';
 
 // This test alone uses Redis (REDIS_URL when set, else the local default); it is skipped when none answers.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -76,7 +77,8 @@ describe('Socket.IO between two instances (Redis adapter)', () => {
     seen.length = 0;
     const payload = { available: 5, total: 5, pending: 0, delta: 5, transactionId: 'redis-1' };
     ta.app.get(RealtimeService).emitToUser(row.id, 'points-updated', payload);
-    await sleep(500);
+    await until(() => seen.length, (n) => n > 0, 5_000);
+    await sleep(200);
     expect(seen).toEqual([payload]);
   });
 });

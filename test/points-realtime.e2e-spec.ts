@@ -2,6 +2,7 @@ import { io, Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
+import { until } from './utils/wait';
 
 describe('points events over Socket.IO', () => {
   let t: TestApp;
@@ -29,7 +30,11 @@ describe('points events over Socket.IO', () => {
     return received;
   }
 
-  const settle = () => new Promise((r) => setTimeout(r, 300));
+  /** Waits for `count` events, then a little longer so that a duplicate would show. */
+  const settle = async (received: unknown[], count: number) => {
+    await until(() => received.length, (n) => n >= count, 5_000);
+    await new Promise((r) => setTimeout(r, 200));
+  };
 
   it('sends points-updated, then one level-up and a level notification per crossing, only to the user', async () => {
     const u = await createTestUser(t.app);
@@ -42,7 +47,7 @@ describe('points events over Socket.IO', () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
-    await settle();
+    await settle(mine, 5);
     const updates = mine.filter((e) => e.event === 'points-updated');
     expect(updates).toHaveLength(3);
     expect(updates.map((e) => e.payload.total).sort((a, b) => a - b)).toEqual([300, 600, 900]);
@@ -61,7 +66,7 @@ describe('points events over Socket.IO', () => {
     const mine = await listen(u);
     await t.http.post('/api/points/redeem').set('Authorization', `Bearer ${u.token}`).send({ amount: 40, reward: 'service-credit' }).expect(201);
     await t.http.post('/api/points/redeem').set('Authorization', `Bearer ${u.token}`).send({ amount: 400, reward: 'service-credit' }).expect(409);
-    await settle();
+    await settle(mine, 2);
     expect(mine.map((e) => e.event)).toEqual(['points-updated', 'new-notification']);
     expect(mine[0].payload).toMatchObject({ available: 60, total: 100, pending: 0, delta: -40 });
     expect(mine[1].payload).toMatchObject({ type: 'redemption-done', title: 'Redemption done' });
