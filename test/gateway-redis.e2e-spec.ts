@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/auth/token.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { createTestApp, TestApp } from './utils/test-app';
+import { connectSocket, waitUntilCrossInstanceLive } from './utils/sockets';
 import { until } from './utils/wait';
 
 // This test alone uses Redis (REDIS_URL when set, else the local default); it is skipped when none answers.
@@ -58,23 +59,10 @@ describe('Socket.IO between two instances (Redis adapter)', () => {
     );
     for (const t of [ta, tb]) expect(adapterName(t)).toBe('RedisAdapter');
     const token = ta.app.get(TokenService).sign({ id: row.id, role: 'user' });
-    socket = io(tb.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise<void>((resolve, reject) => {
-      socket!.once('connect', resolve);
-      socket!.once('connect_error', reject);
-    });
+    socket = await connectSocket(tb.url, token);
+    await waitUntilCrossInstanceLive(ta, row.id, socket);
     const seen: unknown[] = [];
     socket.on('points-updated', (p) => seen.push(p));
-    // The subscriber connects asynchronously: ping until the channel is live.
-    const end = Date.now() + 10_000;
-    let n = 0;
-    while (seen.length === 0 && Date.now() < end) {
-      ta.app.get(RealtimeService).emitToUser(row.id, 'points-updated', { available: 0, total: 0, pending: 0, delta: 0, transactionId: `ping-${++n}` });
-      await sleep(100);
-    }
-    expect(seen.length).toBeGreaterThan(0);
-    await sleep(200);
-    seen.length = 0;
     const payload = { available: 5, total: 5, pending: 0, delta: 5, transactionId: 'redis-1' };
     ta.app.get(RealtimeService).emitToUser(row.id, 'points-updated', payload);
     await until(() => seen.length, (n) => n > 0, 5_000);

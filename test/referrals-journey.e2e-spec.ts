@@ -1,6 +1,6 @@
 import { TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
@@ -8,6 +8,8 @@ import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { ClickRecorderService } from '../src/referrals/click-recorder.service';
 import { MailOutbox } from './utils/mail-outbox';
 import { createTestApp, TestApp } from './utils/test-app';
+import { connectSocket, waitUntilCrossInstanceLive } from './utils/sockets';
+import { until } from './utils/wait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,14 +58,10 @@ describe('referral journey across two instances', () => {
     expect(referrer.referral).toBeNull();
     const { code } = (await a.http.post('/api/points/generate-referral-code').set('Authorization', `Bearer ${referrer.accessToken}`).expect(201)).body;
 
-    socket = io(b.url, { auth: { token: referrer.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise<void>((resolve, reject) => {
-      socket!.once('connect', resolve);
-      socket!.once('connect_error', reject);
-    });
+    socket = await connectSocket(b.url, referrer.accessToken);
+    await waitUntilCrossInstanceLive(a, referrer.user.id, socket);
     const heard: unknown[] = [];
     socket.on('referral-signup', (p) => heard.push(p));
-    await sleep(500); // b's LISTEN connection is up well before this; the two-instance test in gateway-realtime proves it
 
     const click = await a.http
       .get(`/r/${code.toLowerCase()}`)
@@ -76,16 +74,14 @@ describe('referral journey across two instances', () => {
     const friend = await register(a, 'Friend.One@example.com', 'Friend', { ip: '203.0.113.20', cookie, device: 'friend-device' });
     expect(friend.referral).toEqual({ status: 'pending', reasons: [] });
 
-    const end = Date.now() + 10_000;
-    while (heard.length === 0 && Date.now() < end) await sleep(50);
+    await until(() => heard.length, (n) => n > 0, 10_000);
     await sleep(300);
     expect(heard).toEqual([{ refereeName: 'Friend', refereeEmail: 'f***@example.com', totalReferrals: 1 }]);
 
     // The same device as the referrer: attributed but flagged, and announced too.
     const twin = await register(a, 'twin@example.com', 'Twin', { ip: '203.0.113.30', cookie, device: 'owner-device' });
     expect(twin.referral).toEqual({ status: 'flagged', reasons: ['SAME_DEVICE'] });
-    const until = Date.now() + 10_000;
-    while (heard.length < 2 && Date.now() < until) await sleep(50);
+    await until(() => heard.length, (n) => n >= 2, 10_000);
     expect(heard[1]).toEqual({ refereeName: 'Twin', refereeEmail: 't***@example.com', totalReferrals: 2 });
 
     const list = await b.http.get('/api/points/referrals').set('Authorization', `Bearer ${referrer.accessToken}`).expect(200);
