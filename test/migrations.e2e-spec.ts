@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrations } from '../src/database/migrations';
-import { databaseUrl } from './setup/test-databases';
+import { databaseUrl } from '../src/database/embedded-database';
 import { runNode } from './utils/run-node';
 
 async function tables(url: string): Promise<string[]> {

@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/points/ledger-check';
 import { sign } from './utils/purchase-webhooks';
 import { DIST } from './utils/run-node';
+import { freePort } from '../src/database/embedded-database';
 
 /*
  * A worker process killed with SIGKILL in the middle of a reward job: pg-boss expires the job
@@ -28,17 +28,6 @@ describe('a reward job whose worker is killed half-way', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await db?.end();
   });
-
-  async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const port = (server.address() as { port: number }).port;
-        server.close(() => resolve(port));
-      });
-    });
-  }
 
   async function startApp(port: number, awardDelayMs: number): Promise<ChildProcess> {
     const child = spawn(process.execPath, [join(DIST, 'main.js')], {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -44,6 +45,28 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     url,
     stop: () => pg.stop(),
   };
+}
+
+/** A PostgreSQL in a new temp folder, removed again on stop: for tests and benchmarks. */
+export async function startThrowawayDatabase(prefix: string): Promise<EmbeddedDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  // As root, postgres runs as its own user and must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const embedded = await startEmbeddedDatabase({ dataDir, persistent: false });
+  return {
+    url: embedded.url,
+    stop: async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `url` pointing at another database on the same server. */
+export function databaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 export function freePort(): Promise<number> {

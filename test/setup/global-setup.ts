@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
+import { databaseUrl } from '../../src/database/embedded-database';
 import { prepareDatabase } from '../../src/database/prepare-database';
 import { installJobSchema } from '../../src/jobs/install-job-schema';
 import { startTestPostgres } from './test-postgres';
-import { databaseUrl, dropDatabases } from './test-databases';
+import { dropDatabases } from './test-databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {

