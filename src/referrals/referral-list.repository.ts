@@ -40,16 +40,23 @@ export class ReferralListRepository {
          SELECT r2.id, r2.referee_id, r2.status, r2.created_at, r2.converted_at, 2 AS level
            FROM referrals r1 JOIN referrals r2 ON r2.referrer_id = r1.referee_id
           WHERE $2::int >= 2 AND r1.referrer_id = $1 AND r1.status <> 'rejected' AND r2.status <> 'rejected'
+       ), page AS (
+         SELECT t.*, u.name, u.email FROM tree t JOIN users u ON u.id = t.referee_id
+          WHERE $4::timestamptz IS NULL OR (t.created_at, t.id) < ($4::timestamptz, $5::uuid)
+          ORDER BY t.created_at DESC, t.id DESC
+          LIMIT $3
+       ), earned AS (
+         -- One pass over the referrer's ledger for the whole page, not one per row.
+         SELECT p.metadata->>'refereeId' AS referee_id, sum(p.amount) AS points
+           FROM point_transactions p
+          WHERE p.user_id = $1 AND p.status <> 'voided'
+            AND p.metadata->>'refereeId' IN (SELECT referee_id::text FROM page)
+          GROUP BY 1
        )
-       SELECT t.id, u.name, u.email, t.status, t.level, t.created_at AS joined_at, t.converted_at,
-              ${cursorTimeSql('t.created_at')} AS cursor_at,
-              COALESCE((SELECT sum(p.amount) FROM point_transactions p
-                         WHERE p.user_id = $1 AND p.status <> 'voided' AND p.metadata->>'refereeId' = t.referee_id::text), 0)::bigint
-                AS points_earned
-         FROM tree t JOIN users u ON u.id = t.referee_id
-        WHERE $4::timestamptz IS NULL OR (t.created_at, t.id) < ($4::timestamptz, $5::uuid)
-        ORDER BY t.created_at DESC, t.id DESC
-        LIMIT $3`,
+       SELECT pg.id, pg.name, pg.email, pg.status, pg.level, pg.created_at AS joined_at, pg.converted_at,
+              ${cursorTimeSql('pg.created_at')} AS cursor_at, COALESCE(e.points, 0)::bigint AS points_earned
+         FROM page pg LEFT JOIN earned e ON e.referee_id = pg.referee_id::text
+        ORDER BY pg.created_at DESC, pg.id DESC`,
       [referrerId, opts.depth, opts.limit, opts.after?.createdAt ?? null, opts.after?.id ?? null],
     );
     return rows.map((r: Record<string, any>) => ({
