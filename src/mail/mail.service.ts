@@ -25,8 +25,7 @@ export class MailService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // A batch drains a burst in one fetch: with LISTEN/NOTIFY, a backlog left after a one-job
-    // fetch waits for pg-boss's 30 s backstop poll.
+    // Batches let the worker keep fetching through a burst of sign-ups (pg-boss bursts on full batches).
     this.jobs.register<MailJob>({
       name: MAIL_SEND_JOB,
       handle: (data) => this.deliver(data),
