@@ -43,7 +43,7 @@ describe('refund settlement', () => {
     const { top, referrer, buyer } = await referralChain(t.app);
     const orderId = await complete(buyer.id, 10_000);
     await closeAccount(referrer.id);
-    await closeAccount(top.id);
+    await closeAccount(buyer.id);
 
     await refund(orderId).expect(202);
     await until(() => clawedBack(orderId), (c) => Object.values(c).every((v) => v > 0));
