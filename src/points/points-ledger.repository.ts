@@ -54,6 +54,8 @@ export interface EntryInput {
   totalDelta: number;
   /** A clawback may leave a debt; a spend must find enough available. */
   allowDebt: boolean;
+  /** A clawback also reaches a closed (soft-deleted) account: its ledger is kept, so what it was paid is taken back. */
+  includeClosed: boolean;
 }
 
 export interface WriteOutcome {
@@ -75,7 +77,7 @@ WITH existing AS (
   SELECT * FROM point_transactions WHERE idempotency_key = $8
 ), old AS (
   SELECT id, ${BALANCE_COLUMNS} FROM users
-  WHERE id = $1 AND deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM existing)
+  WHERE id = $1 AND ($11::boolean OR deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM existing)
 ), upd AS (
   UPDATE users u SET
     points_available = CASE WHEN $5::text = 'posted' THEN GREATEST(u.points_available - u.points_debt + $2::bigint, 0) ELSE u.points_available END,
@@ -140,6 +142,7 @@ export class PointsLedgerRepository {
       input.idempotencyKey,
       input.totalDelta,
       input.allowDebt,
+      input.includeClosed,
     ]);
     return toOutcome(row);
   }

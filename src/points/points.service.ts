@@ -105,6 +105,7 @@ export class PointsService {
       description: options.description ?? null,
       totalDelta: !hold && type === 'earn' ? amount : 0,
       allowDebt: false,
+      includeClosed: false,
     });
   }
 
@@ -121,7 +122,7 @@ export class PointsService {
     checkAmount(amount);
     return this.write(m, {
       userId, type, amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: 0, allowDebt: false,
+      status: 'posted', description: description ?? null, totalDelta: 0, allowDebt: false, includeClosed: false,
     });
   }
 
@@ -137,7 +138,7 @@ export class PointsService {
     checkAmount(amount);
     return this.write(m, {
       userId, type: 'clawback', amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: -amount, allowDebt: true,
+      status: 'posted', description: description ?? null, totalDelta: -amount, allowDebt: true, includeClosed: true,
     });
   }
 
