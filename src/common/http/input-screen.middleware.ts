@@ -18,7 +18,7 @@ function problemIn(value: unknown, where: string, depth: number): string | undef
     return UNSTORABLE.test(value) ? `${where} must not contain NUL characters or unpaired surrogates` : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  if (depth >= MAX_JSON_DEPTH) return `${where} is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  if (depth >= MAX_JSON_DEPTH) return `${where.split(/[.[]/)[0]} is nested deeper than ${MAX_JSON_DEPTH} levels`;
   for (const key of Object.keys(value)) {
     const path = Array.isArray(value) ? `${where}[${key}]` : `${where}.${key}`;
     if (UNSTORABLE.test(key)) return `${where} has a field name with NUL characters or unpaired surrogates`;

@@ -16,7 +16,7 @@ function validationFailed(messages: string[]): Error {
 }
 
 /** The fields a DTO class declares, and those of them marked IsOptional. */
-function declaredFields(metatype: Function): { all: Set<string>; optional: Set<string> } | undefined {
+function declaredFields(metatype: abstract new (...args: never[]) => unknown): { all: Set<string>; optional: Set<string> } | undefined {
   const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
   if (rules.length === 0) return undefined;
   return {
