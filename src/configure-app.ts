@@ -3,6 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'pino';
+import { inputScreen } from './common/http/input-screen.middleware';
+import { jsonOnly } from './common/http/json-only.middleware';
 import { requestLogging } from './common/logging/request-logging';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { AppConfig } from './config/app-config';
@@ -16,8 +18,10 @@ export function configureApp(app: INestApplication, logger: Logger): void {
   express.set('trust proxy', parseTrustProxy(config.trustProxy));
   express.disable('x-powered-by');
   express.use(requestLogging(logger));
+  express.use(jsonOnly);
   express.use(cookieParser());
   express.useBodyParser('json', { limit: '100kb' });
+  express.use(inputScreen);
   app.useWebSocketAdapter(new ClusterIoAdapter(app, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl }));
   const document = SwaggerModule.createDocument(
     app,

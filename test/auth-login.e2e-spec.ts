@@ -100,7 +100,8 @@ describe('login, /me and users:promote over HTTP', () => {
           expect(res.status, raw).toBe(400);
         }
         const form = await t.http.post(path).type('form').send('email[]=a&password=x');
-        expect(form.status).toBe(400);
+        expect(form.status).toBe(415);
+        expect(form.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
         const empty = await t.http.post(path);
         expect(empty.status).toBe(400);
       });

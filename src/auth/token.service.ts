@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUuid } from '../common/uuid';
 import { AccessTokenPayload, AuthUser } from './auth-user';
 
 @Injectable()
@@ -16,7 +17,7 @@ export class TokenService {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return undefined;
     try {
       const payload = this.jwt.verify<AccessTokenPayload>(token);
-      return typeof payload.sub === 'string' ? { id: payload.sub, role: payload.role } : undefined;
+      return isUuid(payload.sub) ? { id: payload.sub, role: payload.role } : undefined;
     } catch {
       return undefined;
     }

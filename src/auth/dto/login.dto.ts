@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class LoginDto {
@@ -8,6 +9,7 @@ export class LoginDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @EmailFits()
   email: string;
 
   @ApiProperty({ maxLength: 128 })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class SignUpDto {
@@ -8,6 +9,7 @@ export class SignUpDto {
   @IsString()
   @MaxLength(255)
   @IsEmail()
+  @EmailFits()
   email: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128 })

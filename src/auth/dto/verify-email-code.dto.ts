@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class VerifyEmailCodeDto {
@@ -8,6 +9,7 @@ export class VerifyEmailCodeDto {
   @IsString()
   @MaxLength(255)
   @IsEmail()
+  @EmailFits()
   email: string;
 
   @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
@@ -23,5 +25,6 @@ export class ResendCodeDto {
   @IsString()
   @MaxLength(255)
   @IsEmail()
+  @EmailFits()
   email: string;
 }

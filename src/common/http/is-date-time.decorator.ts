@@ -1,18 +1,32 @@
-import { applyDecorators } from '@nestjs/common';
-import { IsISO8601, ValidateBy } from 'class-validator';
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { parseDateTime } from './date-time';
 
-/**
- * An ISO 8601 date-time that JavaScript's Date can read. IsISO8601 alone also passes week and
- * ordinal dates ('2026-W05', '2026-123') that `new Date` turns into Invalid Date.
- */
-export const IsDateTime = () =>
-  applyDecorators(
-    IsISO8601({ strict: true, strictSeparator: true }),
-    ValidateBy({
-      name: 'isReadableDateTime',
+/** A full date-time with an offset, such as 2026-01-31T12:00:00Z (see `parseDateTime`). */
+export const IsDateTime = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isDateTime',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z`,
+        validate: (value: unknown) => parseDateTime(value) !== undefined,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a real ISO 8601 date-time with an offset, such as 2026-01-31T12:00:00Z`,
       },
-    }),
+    },
+    options,
+  );
+
+/** Not later than now plus `skewMs` (clocks of callers drift a little). Pair it with IsDateTime. */
+export const NotInFuture = (skewMs: number, options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'notInFuture',
+      validator: {
+        validate: (value: unknown) => {
+          const date = parseDateTime(value);
+          return date === undefined || date.getTime() <= Date.now() + skewMs;
+        },
+        defaultMessage: (args) => `${args?.property ?? 'value'} must not be in the future`,
+      },
+    },
+    options,
   );

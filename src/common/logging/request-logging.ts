@@ -16,6 +16,9 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    // The exception filter logs the error itself, once, with its stack; this line only counts the request.
+    customErrorObject: (_req, _res, _error, { err: _err, ...line }) => line,
+    customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

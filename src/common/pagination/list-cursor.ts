@@ -1,4 +1,5 @@
 import { CommonErrorCode, CommonException } from '../errors/common.exception';
+import { parseDateTime } from '../http/date-time';
 import { isUuid } from '../uuid';
 
 /** A position in a newest-first list: the last row's created_at (microseconds, as PostgreSQL keeps it) and id. */
@@ -16,7 +17,7 @@ export function encodeCursor(cursor: ListCursor): string {
 export function decodeCursor(raw: string): ListCursor {
   const text = /^[A-Za-z0-9_-]+$/.test(raw) ? Buffer.from(raw, 'base64url').toString('utf8') : '';
   const [createdAt, id, ...rest] = text.split('|');
-  if (rest.length > 0 || !TIMESTAMP.test(createdAt ?? '') || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) {
+  if (rest.length > 0 || !TIMESTAMP.test(createdAt ?? '') || !isUuid(id) || !parseDateTime(createdAt)) {
     throw new CommonException(CommonErrorCode.VALIDATION_FAILED, 'cursor is malformed');
   }
   return { createdAt, id };

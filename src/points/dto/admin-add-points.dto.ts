@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
 import { PointTransactionDto } from './point-transaction.dto';
+import { IsNotBlank } from '../../common/http/is-not-blank.decorator';
 import { MAX_AMOUNT } from '../../common/limits';
 
 export class AdminAddPointsDto {
@@ -19,6 +20,7 @@ export class AdminAddPointsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(500)
+  @IsNotBlank()
   reason: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsNotBlank } from '../../common/http/is-not-blank.decorator';
 import { MAX_AMOUNT } from '../../common/limits';
 
 export class PurchaseRefundedDto {
@@ -7,6 +8,7 @@ export class PurchaseRefundedDto {
   @IsString()
   @MinLength(1)
   @MaxLength(255)
+  @IsNotBlank()
   orderId: string;
 
   @ApiPropertyOptional({
