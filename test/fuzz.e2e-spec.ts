@@ -20,7 +20,7 @@ interface OpenApi {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
-const MS_PER_OPERATION = Number(process.env.FUZZ_MS_PER_OPERATION ?? 1_000);
+const MS_PER_OPERATION = Number(process.env.FUZZ_MS_PER_OPERATION ?? 800);
 const STACK = /\n\s+at |\bat .+\(.+:\d+:\d+\)|\.(?:ts|js):\d+:\d+/;
 
 function resolve(doc: OpenApi, schema: SchemaLike | undefined): SchemaLike | undefined {
