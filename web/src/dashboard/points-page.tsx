@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorMessage } from '../api/client';
+import type { MyPoints, ServerEvents } from '../api/types';
+import { formatNumber, signed } from '../format';
+import { useLive } from '../live';
+import { Alert } from '../ui/alert';
+import { Loading } from '../ui/card';
+import { Header, Main } from '../ui/layout';
+import { logout, useSession } from '../use-session';
+import { BalanceCard } from './balance-card';
+import { CloseAccountCard } from './close-account-card';
+import { LeaderboardCard } from './leaderboard-card';
+import { LedgerHistory } from './ledger-history';
+import { NotificationsCard } from './notifications-card';
+import { RedeemCard } from './redeem-card';
+import { ReferralLinkCard } from './referral-link-card';
+import { ReferralsTable } from './referrals-table';
+
+export type LiveNotification = ServerEvents['new-notification'];
+
+export function PointsPage() {
+  const { user, token, error: sessionError } = useSession();
+  const [points, setPoints] = useState<MyPoints | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [news, setNews] = useState<string | null>(null);
+  const [live, setLive] = useState<LiveNotification[]>([]);
+  const seq = useRef(-1);
+
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    if (!token) return;
+    api
+      .myPoints()
+      .then((p) => (setPoints(p), setError(null)))
+      .catch((e) => setError(errorMessage(e)));
+  }, [token, version]);
+
+  useLive(token, {
+    'points-updated': (e) => {
+      if (e.seq <= seq.current) return;
+      seq.current = e.seq;
+      setPoints((p) => (p ? { ...p, available: e.available, total: e.total, pending: e.pending, debt: e.debt } : p));
+      setNews(`${signed(e.delta)} points. Available now: ${formatNumber(e.available)}.`);
+      refresh();
+    },
+    'level-up': (e) => {
+      setNews(`You reached the ${e.levelName} level!`);
+      refresh();
+    },
+    'level-down': (e) => {
+      setNews(`Your level is now ${e.levelName}.`);
+      refresh();
+    },
+    'referral-signup': (e) => {
+      setNews(`${e.refereeName} signed up with your link.`);
+      refresh();
+    },
+    'new-notification': (e) => setLive((list) => (list.some((n) => n.id === e.id) ? list : [e, ...list])),
+    resync: () => {
+      // Changes made while the socket was away are not replayed: fetch everything shown again.
+      seq.current = -1;
+      refresh();
+    },
+  });
+
+  return (
+    <>
+      <Header user={user} onLogout={logout} current="points" />
+      <Main>
+        <h1>My points</h1>
+        <div aria-live="polite" class="live">
+          {news ? <Alert kind="success">{news}</Alert> : null}
+        </div>
+        {sessionError || error ? <Alert kind="error">{sessionError ?? error}</Alert> : null}
+        {!points || !user ? (
+          <Loading />
+        ) : (
+          <div class="grid">
+            <BalanceCard points={points} />
+            <ReferralLinkCard user={user} />
+            <RedeemCard available={points.available} onRedeemed={refresh} />
+            <NotificationsCard live={live} version={version} />
+            <ReferralsTable version={version} />
+            <LedgerHistory version={version} />
+            <LeaderboardCard version={version} userId={user.id} />
+            <CloseAccountCard />
+          </div>
+        )}
+      </Main>
+    </>
+  );
+}
