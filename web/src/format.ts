@@ -19,3 +19,9 @@ export function formatMoney(cents: number, currency = 'USD'): string {
 export function signed(n: number): string {
   return n > 0 ? `+${formatNumber(n)}` : formatNumber(n);
 }
+
+const plurals = new Intl.PluralRules('en');
+/** `count` and the English noun in the right number: "1 referral", "2 referrals". */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(count)} ${plurals.select(count) === 'one' ? one : many}`;
+}

@@ -30,20 +30,19 @@ export function BalanceCard({ points }: { points: MyPoints }) {
           {formatNumber(points.expiring.amount)} points expire on {formatDate(points.expiring.at)}.
         </p>
       ) : null}
-      <LevelProgress points={points} />
     </Card>
   );
 }
 
-function LevelProgress({ points }: { points: MyPoints }) {
+export function LevelCard({ points }: { points: MyPoints }) {
   const { level, nextLevel } = points;
   const span = nextLevel ? nextLevel.minPoints - level.minPoints : 0;
   const done = nextLevel ? Math.min(span, Math.max(0, points.total - level.minPoints)) : 0;
   return (
-    <div class="level">
-      <h3>
-        Level: <span data-testid="level">{level.name}</span>
-      </h3>
+    <Card title="Level" id="level">
+      <p class="big level-name" data-testid="level">
+        {level.name}
+      </p>
       {nextLevel ? (
         <>
           <progress max={span} value={done} aria-label={`Progress to ${nextLevel.name}`} />
@@ -59,6 +58,6 @@ function LevelProgress({ points }: { points: MyPoints }) {
           Earn {formatNumber(points.pointsToRetain)} more points by {formatDate(points.retainUntil)} to keep {level.name}.
         </p>
       ) : null}
-    </div>
+    </Card>
   );
 }

@@ -25,7 +25,7 @@ export function CloseAccountCard() {
   };
 
   return (
-    <Card title="Close your account" id="close-account">
+    <Card title="Close your account" id="close-account" wide>
       <p class="hint">Your points and referral link stop working, and your name and email are removed. This cannot be undone.</p>
       <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>
         Close my account

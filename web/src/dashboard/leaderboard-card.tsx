@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import type { Leaderboard } from '../api/types';
-import { formatNumber } from '../format';
+import { countOf, formatNumber } from '../format';
 import { Alert } from '../ui/alert';
 import { Card, Empty, Loading } from '../ui/card';
 
@@ -25,7 +25,7 @@ export function LeaderboardCard({ version, userId }: { version: number; userId: 
         <>
           {me && me.totalReferrals > 0 ? (
             <p>
-              You are <strong>#{formatNumber(me.rank)}</strong> with {formatNumber(me.totalReferrals)} referrals.
+              You are <strong>#{formatNumber(me.rank)}</strong> with {countOf(me.totalReferrals, 'referral')}.
             </p>
           ) : (
             <p class="hint">Refer a friend to join the board.</p>
@@ -35,7 +35,7 @@ export function LeaderboardCard({ version, userId }: { version: number; userId: 
               <li key={row.userId} class={row.userId === userId ? 'me' : undefined} aria-current={row.userId === userId ? 'true' : undefined}>
                 <span class="rank">#{formatNumber(row.rank)}</span>
                 <span class="name">{row.name}</span>
-                <span class="muted">{formatNumber(row.totalReferrals)} referrals</span>
+                <span class="muted">{countOf(row.totalReferrals, 'referral')}</span>
               </li>
             ))}
           </ol>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Notification } from '../api/types';
 import { formatDateTime } from '../format';
@@ -14,11 +14,18 @@ export function NotificationsCard({ live, version }: { live: LiveNotification[];
   const [error, setError] = useState<string | null>(null);
   const [seenLive, setSeenLive] = useState(0);
 
-  const load = () =>
-    api
+  // Without the inbox API there is nothing to fetch again: ask once, then show what arrives live.
+  const absent = useRef(false);
+  const load = async () => {
+    if (absent.current) return;
+    await api
       .notifications({ limit: 20 })
       .then((page) => setInbox({ state: 'ready', ...page }))
-      .catch((e) => setInbox(e instanceof ApiError && e.status === 404 ? { state: 'absent' } : { state: 'error', message: errorMessage(e) }));
+      .catch((e) => {
+        absent.current = e instanceof ApiError && e.status === 404;
+        setInbox(absent.current ? { state: 'absent' } : { state: 'error', message: errorMessage(e) });
+      });
+  };
 
   useEffect(() => {
     void load();

@@ -7,7 +7,7 @@ import { Alert } from '../ui/alert';
 import { Loading } from '../ui/card';
 import { Header, Main } from '../ui/layout';
 import { logout, useSession } from '../use-session';
-import { BalanceCard } from './balance-card';
+import { BalanceCard, LevelCard } from './balance-card';
 import { CloseAccountCard } from './close-account-card';
 import { LeaderboardCard } from './leaderboard-card';
 import { LedgerHistory } from './ledger-history';
@@ -25,6 +25,7 @@ export function PointsPage() {
   const [version, setVersion] = useState(0);
   const [news, setNews] = useState<string | null>(null);
   const [live, setLive] = useState<LiveNotification[]>([]);
+  const [connected, setConnected] = useState(false);
   const seq = useRef(-1);
 
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
@@ -63,13 +64,18 @@ export function PointsPage() {
       seq.current = -1;
       refresh();
     },
-  });
+  }, setConnected);
 
   return (
     <>
       <Header user={user} onLogout={logout} current="points" />
       <Main>
-        <h1>My points</h1>
+        <div class="page-head">
+          <h1>My points</h1>
+          <span class={connected ? 'live-status on' : 'live-status'} data-testid="live-status">
+            {connected ? 'Live updates on' : 'Connecting for live updates…'}
+          </span>
+        </div>
         <div aria-live="polite" class="live">
           {news ? <Alert kind="success">{news}</Alert> : null}
         </div>
@@ -81,10 +87,11 @@ export function PointsPage() {
             <BalanceCard points={points} />
             <ReferralLinkCard user={user} />
             <RedeemCard available={points.available} onRedeemed={refresh} />
+            <LevelCard points={points} />
             <NotificationsCard live={live} version={version} />
+            <LeaderboardCard version={version} userId={user.id} />
             <ReferralsTable version={version} />
             <LedgerHistory version={version} />
-            <LeaderboardCard version={version} userId={user.id} />
             <CloseAccountCard />
           </div>
         )}

@@ -56,8 +56,11 @@ export function RedeemCard({ available, onRedeemed }: { available: number; onRed
               {result.reward.type === 'discount-code' ? ' off your next order.' : ' of service credit.'}
             </Alert>
             {result.reward.code ? (
-              <div class="copy-row">
-                <input aria-label="Your discount code" class="code" readOnly value={result.reward.code} data-testid="discount-code" />
+              <div class="discount">
+                <span class="muted small">Your discount code</span>
+                <code class="discount-code" data-testid="discount-code">
+                  {result.reward.code}
+                </code>
                 <CopyButton text={result.reward.code} label="Copy code" />
               </div>
             ) : null}
