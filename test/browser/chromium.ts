@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate() runs in the browser, so these files see the DOM types.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
