@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// Code passed to page.evaluate() runs in the browser, so these files see the DOM types.
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
