@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import type { AdminReferral, Page } from '../api/types';
-import { formatDateTime, formatNumber } from '../format';
+import { countOf, formatDateTime } from '../format';
 import { reasonText } from '../referral-reasons';
 import { Alert, LiveMessage } from '../ui/alert';
 import { Empty, Loading } from '../ui/card';
@@ -76,7 +76,7 @@ export function FlaggedQueue() {
                 ))}
               </ul>
               <p class="muted small">
-                Signed up {formatDateTime(r.createdAt)} · {formatNumber(r.heldPoints)} points held
+                Signed up {formatDateTime(r.createdAt)} · {r.heldPoints ? `${countOf(r.heldPoints, 'point')} held` : 'no points held yet'}
               </p>
               <div class="actions">
                 <button type="button" onClick={() => open({ referral: r, action: 'approve' })}>
@@ -102,9 +102,7 @@ export function FlaggedQueue() {
         >
           <p>
             {deciding.referral.referee.name} referred by {deciding.referral.referrer.name}.{' '}
-            {deciding.action === 'approve'
-              ? `The ${formatNumber(deciding.referral.heldPoints)} held points are released.`
-              : `The ${formatNumber(deciding.referral.heldPoints)} held points are voided.`}
+            {heldText(deciding.referral.heldPoints, deciding.action)}
           </p>
           <div class="field">
             <label for="review-note">Note (optional)</label>
@@ -115,4 +113,9 @@ export function FlaggedQueue() {
       ) : null}
     </div>
   );
+}
+
+function heldText(points: number, action: 'approve' | 'reject'): string {
+  if (!points) return action === 'approve' ? 'Its rewards will be paid as they are earned.' : 'It will earn no rewards.';
+  return `The ${countOf(points, 'held point')} ${points === 1 ? 'is' : 'are'} ${action === 'approve' ? 'released' : 'voided'}.`;
 }

@@ -21,10 +21,11 @@ export function PointsChart({ days }: { days: AnalyticsDay[] }) {
         width: el.clientWidth || 320,
         height: 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        legend: { live: false },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(10, max)] } },
         axes: [{}, { values: (_u, ticks) => ticks.map((t) => formatNumber(t)), size: 56 }],
         series: [
-          { value: (_u, ts) => (ts == null ? '' : formatDay(new Date(ts * 1000).toISOString().slice(0, 10))) },
+          {},
           { label: 'Awarded', stroke: '#2563eb', fill: 'rgba(37, 99, 235, 0.12)', width: 2, value: (_u, v) => (v == null ? '' : formatNumber(v)) },
           { label: 'Redeemed', stroke: '#c2410c', width: 2, value: (_u, v) => (v == null ? '' : formatNumber(v)) },
         ],
