@@ -26,6 +26,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
 
   const open = async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: t.url });
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
     // The notifications inbox API is built on another branch: until it is merged the points page probes it once and gets a 404.
     problems = watchProblems(page, [{ status: 404, path: '/api/notifications' }]);

@@ -35,6 +35,7 @@ describe.skipIf(!hasChromium)('the web app in Chromium, as a user', () => {
 
   const open = async (expected: ExpectedHttpError[] = []) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: t.url });
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
     problems = watchProblems(page, [INBOX_ABSENT, ...expected]);
   };
@@ -118,7 +119,9 @@ describe.skipIf(!hasChromium)('the web app in Chromium, as a user', () => {
   it('signs in, announces a wrong password, and keeps a signed-out visitor off the dashboard', async () => {
     await open([{ status: 401, path: '/api/auth/login' }]);
     const password = 'a long enough password';
-    const user = await createTestUser(t.app, { name: 'Sam Signin', passwordHash: await t.app.get(PasswordHasher).hash(password) });
+    // A long address: on a phone the header must cut it short rather than run off the screen (screenshots() checks).
+    const email = `samuel.signin.with.a.rather-long-address-${randomUUID().slice(0, 8)}@example.com`;
+    const user = await createTestUser(t.app, { email, name: 'Sam Signin', passwordHash: await t.app.get(PasswordHasher).hash(password) });
 
     await page.goto('/dashboard/account/points');
     await page.waitForURL('**/auth/jwt/sign-in?next=%2Fdashboard%2Faccount%2Fpoints');
@@ -136,6 +139,33 @@ describe.skipIf(!hasChromium)('the web app in Chromium, as a user', () => {
     await page.getByRole('heading', { name: 'My points' }).waitFor();
     await page.getByText('No one has signed up with your link yet.').waitFor();
     await page.getByText('No points yet').waitFor();
+    await page.getByText('Refer a friend to join the board.').waitFor();
+    expect(await page.getByText(/You are #/).count()).toBe(0);
+    await screenshots(page, 'dashboard-empty');
+  });
+
+  it('closes the account after a confirmation', async (ctx) => {
+    const probe = await t.http.delete('/api/auth/me');
+    if (probe.status === 404) {
+      ctx.skip('DELETE /api/auth/me is not on this branch yet (it is built on another); this test runs once it is');
+      return;
+    }
+    await open();
+    const password = 'a long enough password';
+    const user = await createTestUser(t.app, { name: 'Cleo Closer', passwordHash: await t.app.get(PasswordHasher).hash(password) });
+    await page.goto('/auth/jwt/sign-in');
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/dashboard/account/points');
+
+    await page.getByRole('button', { name: 'Close my account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Close your account?' });
+    await dialog.getByRole('button', { name: 'Close my account' }).click();
+    await page.waitForURL('**/auth/jwt/sign-in?closed=1');
+    await page.getByText('Your account has been closed.').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('accessToken'))).toBeNull();
+    await t.http.get('/api/auth/me').set('Authorization', `Bearer ${user.token}`).expect(401);
   });
 
   it('resets a forgotten password with the mailed code', async (ctx) => {

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api/client';
 import { setToken } from '../api/session';
 import type { SessionResult } from '../api/types';
-import { LiveMessage } from '../ui/alert';
+import { Alert, LiveMessage } from '../ui/alert';
 import { Field } from '../ui/field';
 import { afterSignIn, AuthShell, GoogleButton } from './auth-shell';
 import { ResetPasswordForm } from './reset-password-form';
@@ -80,6 +80,7 @@ export function SignInPage() {
 
   return (
     <AuthShell title="Sign in" step="sign-in">
+      {new URLSearchParams(location.search).has('closed') ? <Alert kind="info">Your account has been closed.</Alert> : null}
       <form
         onSubmit={(e) => {
           e.preventDefault();
