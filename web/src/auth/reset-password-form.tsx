@@ -32,7 +32,7 @@ export function ResetPasswordForm({ email, onDone, onBack }: { email: string; on
         If <strong>{email}</strong> has an account, we sent it a 6-digit code. Enter it with your new password.
       </p>
       <form onSubmit={submit}>
-        <Field id="code" label="6-digit code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" autoFocus />
+        <Field id="code" label="6-digit code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" />
         <Field id="new-password" label="New password" type="password" required minLength={8} maxLength={128} autoComplete="new-password" hint="At least 8 characters." />
         <Field id="confirm-password" label="Repeat the new password" type="password" required minLength={8} maxLength={128} autoComplete="new-password" />
         <LiveMessage error={error} />

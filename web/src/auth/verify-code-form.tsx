@@ -40,7 +40,7 @@ export function VerifyCodeForm({ email, onVerified, onBack }: { email: string; o
         We sent a 6-digit code to <strong>{email}</strong>. Enter it below to finish signing up; it is valid for 15 minutes.
       </p>
       <form onSubmit={submit}>
-        <Field id="code" label="6-digit code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" autoFocus />
+        <Field id="code" label="6-digit code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" />
         <LiveMessage error={error} message={message} />
         <button type="submit" class="block" disabled={busy}>
           {busy ? 'Checking…' : 'Verify and continue'}
