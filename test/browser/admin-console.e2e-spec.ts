@@ -80,8 +80,11 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     const [row] = await t.app.get(DataSource).query(`SELECT status FROM referrals WHERE id = $1`, [referralId]);
     expect(row.status).toBe('pending');
 
-    // Sections whose APIs are not built yet say so, with no made-up data.
-    await page.getByRole('tab', { name: 'Users' }).click();
+    // Sections whose APIs are not built yet say so, with no made-up data; the tabs follow the arrow keys.
+    await page.getByRole('tab', { name: 'Flagged referrals' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('tab', { name: 'Users', selected: true }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-users');
     await page.getByText('User search, user details and point adjustments will appear here once the server offers them.').waitFor();
   });
 
