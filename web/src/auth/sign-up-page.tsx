@@ -3,6 +3,7 @@ import { api, errorMessage } from '../api/client';
 import { setToken } from '../api/session';
 import { Alert, LiveMessage } from '../ui/alert';
 import { Field } from '../ui/field';
+import { reasonText } from '../referral-reasons';
 import { AuthShell, GoogleButton } from './auth-shell';
 import { VerifyCodeForm } from './verify-code-form';
 
@@ -42,6 +43,9 @@ export function SignUpPage() {
           email={sentTo}
           onVerified={(result) => {
             setToken(result.accessToken);
+            if (result.referral && result.referral.status !== 'pending') {
+              sessionStorage.setItem('signupNotice', signupNotice(result.referral.status, result.referral.reasons));
+            }
             location.assign('/dashboard/account/points');
           }}
           onBack={() => setSentTo(null)}
@@ -75,4 +79,12 @@ export function SignUpPage() {
       </p>
     </AuthShell>
   );
+}
+
+/** What the new user is told, once, on the dashboard when the invitation did not simply count. */
+function signupNotice(status: string, reasons: string[]): string {
+  const why = reasons.length ? ` (${reasons.map(reasonText).join('; ')})` : '';
+  return status === 'rejected'
+    ? `Welcome! The invitation code could not be counted for this account${why}; your account works as usual.`
+    : `Welcome! Your invitation is being checked${why}; any first-purchase bonus waits until it is approved.`;
 }

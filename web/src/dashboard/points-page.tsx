@@ -24,6 +24,11 @@ export function PointsPage() {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [news, setNews] = useState<string | null>(null);
+  const [notice] = useState(() => {
+    const text = sessionStorage.getItem('signupNotice');
+    sessionStorage.removeItem('signupNotice');
+    return text;
+  });
   const [live, setLive] = useState<LiveNotification[]>([]);
   const [connected, setConnected] = useState(false);
   const seq = useRef(-1);
@@ -79,6 +84,7 @@ export function PointsPage() {
         <div aria-live="polite" class="live">
           {news ? <Alert kind="success">{news}</Alert> : null}
         </div>
+        {notice ? <Alert kind="info">{notice}</Alert> : null}
         {sessionError || error ? <Alert kind="error">{sessionError ?? error}</Alert> : null}
         {!points || !user ? (
           <Loading />
