@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-    globalSetup: ['test/setup/global-setup.ts'],
+    globalSetup: ['test/setup/global-setup.ts', 'test/setup/browser-check.ts'],
     setupFiles: ['test/setup/file-database.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -124,16 +124,27 @@ describe('foundation over HTTP', () => {
     });
   });
 
-  describe('dashboard pages', () => {
-    it.each(['/auth/jwt/sign-up', '/dashboard/account/points'])('serves %s as HTML', async (path) => {
+  describe('web app pages', () => {
+    it.each(['/auth/jwt/sign-up', '/auth/jwt/sign-in', '/dashboard/account/points', '/dashboard/admin'])('serves %s as the app page', async (path) => {
       const res = await t.http.get(path).expect(200);
       expect(res.headers['content-type']).toContain('text/html');
+      expect(res.text).toContain('<div id="app"></div>');
+      expect(res.text).toContain('<meta name="google-sign-in" content="off" />');
     });
 
-    it('serves its assets and nothing else from the assets path', async () => {
-      await t.http.get('/dashboard/assets/api.js').expect(200);
-      const res = await t.http.get('/dashboard/assets/..%2F..%2Fmain.ts').expect(404);
+    it('does not fall back to the app for other paths', async () => {
+      const res = await t.http.get('/dashboard/anything-else').expect(404);
       expect(res.body.code).toBe('NOT_FOUND');
+    });
+
+    it('serves the built assets, long-cached, and nothing else from the assets path', async () => {
+      const html = (await t.http.get('/auth/jwt/sign-in')).text;
+      const script = /src="(\/dashboard\/assets\/[\w.-]+\.js)"/.exec(html)![1];
+      const res = await t.http.get(script).expect(200);
+      expect(res.headers['content-type']).toContain('javascript');
+      expect(res.headers['cache-control']).toContain('immutable');
+      const bad = await t.http.get('/dashboard/assets/..%2F..%2Fmain.ts').expect(404);
+      expect(bad.body.code).toBe('NOT_FOUND');
     });
   });
 });

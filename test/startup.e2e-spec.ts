@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { webAppDir } from '../src/dashboard/web-app-files';
 import { DIST, runNode } from './utils/run-node';
 
 describe('start-up with bad configuration', () => {
@@ -26,9 +27,13 @@ describe('start-up with bad configuration', () => {
 });
 
 describe('the build', () => {
-  it('ships the dashboard pages and assets beside the compiled controller', () => {
-    for (const file of ['points.html', 'sign-up.html', 'styles.css', 'api.js', 'points.js', 'sign-up.js']) {
-      expect(existsSync(join(DIST, 'dashboard', 'public', file)), file).toBe(true);
-    }
+  it('ships the web app where the compiled controller looks for it, with every asset its page names', () => {
+    const dir = webAppDir(join(DIST, 'dashboard'));
+    expect(dir).toBe(join(DIST, '..', 'web'));
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const assets = [...html.matchAll(/\/dashboard\/assets\/([\w.-]+)/g)].map((m) => m[1]);
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+    for (const file of assets) expect(existsSync(join(dir, 'assets', file)), file).toBe(true);
   });
 });

@@ -17,13 +17,18 @@ export interface TestApp {
 
 /** The real AppModule on the file's own database, listening on a free port. */
 export async function createTestApp(
-  options: { imports?: Array<Type | DynamicModule>; customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
+  options: {
+    imports?: Array<Type | DynamicModule>;
+    customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+    /** A port chosen beforehand, when the app must know its own URL (PUBLIC_URL); default any free port. */
+    port?: number;
+  } = {},
 ): Promise<TestApp> {
   const customize = options.customize ?? ((b) => b);
   const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: false });
   configureApp(app, createLogger(process.env.LOG_LEVEL ?? 'silent'));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const url = await app.getUrl();
   return {
     app,
