@@ -17,7 +17,9 @@ interface Outcome {
 /*
  * The app on a PostgreSQL of its own, which the test terminates and restarts under a steady mix of
  * reads, purchase webhooks (TypeORM and pg-boss in one transaction) and rate-limited log-ins
- * (the PostgreSQL rate-limit store). The Socket.IO adapter's connection is the fault test's concern.
+ * (the PostgreSQL rate-limit store). The terminations spare the Socket.IO adapter's connection (the
+ * fault test's concern); the restart cannot, so that part also needs the adapter to survive a
+ * dropped LISTEN connection (issue 9, item 1).
  */
 describe('a database that drops its connections or restarts', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifecycle-outage-'));

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Who runs the embedded server: PostgreSQL refuses root, so as root it runs as the `postgres` user. */
@@ -42,8 +42,12 @@ export function canEnter(account: ServerAccount, dir: string): boolean {
 export function reachableBinaries(account: ServerAccount, nativeDir: string, version: string): string {
   if (canEnter(account, join(nativeDir, 'bin'))) return nativeDir;
   const target = join(ROOT_RUNTIME_DIR, `postgres-${version}`);
-  if (existsSync(join(target, '.complete'))) return target;
   mkdirSync(ROOT_RUNTIME_DIR, { recursive: true, mode: 0o755 });
+  assertRootOnly(ROOT_RUNTIME_DIR);
+  if (existsSync(join(target, '.complete'))) {
+    assertRootOnly(target);
+    return target;
+  }
   // Copied beside the target and renamed into place, so instances starting together never run a half copy.
   const partial = `${target}.${process.pid}`;
   cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
@@ -54,6 +58,14 @@ export function reachableBinaries(account: ServerAccount, nativeDir: string, ver
     rmSync(partial, { recursive: true, force: true });
   }
   return target;
+}
+
+/** Binaries root runs from there must not be replaceable by anyone else. */
+function assertRootOnly(dir: string): void {
+  const { uid, mode } = statSync(dir);
+  if (uid !== 0 || (mode & 0o022) !== 0) {
+    throw new Error(`${dir} must belong to root and be writable by root only before the embedded PostgreSQL runs from it`);
+  }
 }
 
 /**
