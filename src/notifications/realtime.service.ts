@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
-import { Adapter } from 'socket.io-adapter';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
 import { UserEventOrder } from './user-event-order';
 
@@ -27,24 +26,27 @@ export class RealtimeService {
   attach(server: RealtimeServer): void {
     this.server = server;
     const nsp = server.of('/');
-    this.clustered = nsp.adapter.constructor !== Adapter;
+    // socket.io's in-memory adapter (no other instance) only warns on serverSideEmit.
+    this.clustered = nsp.adapter.constructor.name !== 'Adapter';
     (nsp as unknown as { on(ev: string, fn: (events: DomainEvent[]) => void): void }).on(RELAY, (events) => this.receive(events));
   }
 
-  emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>): void {
-    this.publish([{ userId, event, payload } as DomainEvent]);
-  }
-
-  publish(events: DomainEvent[]): void {
-    if (!this.server || events.length === 0) return;
+  /** `seq`: the balance change the event belongs to, when it belongs to one (DomainEvent). */
+  emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>, seq?: number): void {
+    if (!this.server) return;
+    const e = { userId, event, payload, seq } as DomainEvent;
     if (this.clustered) {
       try {
-        (this.server.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events);
+        (this.server.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, [e]);
       } catch (error) {
         this.logger.warn({ msg: 'socket relay failed', error: String(error) });
       }
     }
-    this.receive(events);
+    this.order.push(e);
+  }
+
+  publish(events: DomainEvent[]): void {
+    for (const e of events) this.emitToUser(e.userId, e.event, e.payload, e.seq);
   }
 
   /** Tells a socket that joined its room to fetch what it shows: nothing before this is replayed. */
