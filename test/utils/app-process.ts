@@ -1,0 +1,80 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/database/embedded-database';
+import { DIST } from './run-node';
+
+export interface AppProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Still running: neither exited nor killed by a signal. */
+  alive(): boolean;
+  /** How it ended, once it has. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** The last part of what it wrote to stdout and stderr, for failure messages. */
+  output(): string;
+  /** SIGKILLs it when still alive (after-all clean-up). */
+  kill(): Promise<void>;
+}
+
+const KEEP_OUTPUT = 40_000;
+
+/**
+ * The compiled app (`dist/src/main.js`, built by `pretest`) as a real child process on
+ * `databaseUrl`, resolved once `/health` answers 200.
+ */
+export async function startAppProcess(options: { databaseUrl: string; env?: Record<string, string>; startMs?: number }): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: options.databaseUrl,
+      JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-test-secret-test-secret-0123456789',
+      PURCHASE_WEBHOOK_SECRET: process.env.PURCHASE_WEBHOOK_SECRET ?? 'test-webhook-secret-0123456789',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'referral-points-app-')),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    if (output.length > KEEP_OUTPUT * 2) output = output.slice(-KEEP_OUTPUT);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const url = `http://127.0.0.1:${port}`;
+  const end = Date.now() + (options.startMs ?? 30_000);
+  for (;;) {
+    if (!alive()) throw new Error(`the app exited during start-up:\n${output.slice(-KEEP_OUTPUT)}`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > end) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not answer /health within ${options.startMs ?? 30_000} ms:\n${output.slice(-KEEP_OUTPUT)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    child,
+    alive,
+    exit,
+    output: () => output.slice(-KEEP_OUTPUT),
+    kill: async () => {
+      if (!alive()) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
+  };
+}
