@@ -15,6 +15,12 @@ export interface AppProcess {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** The last part of what it wrote to stdout and stderr, for failure messages. */
   output(): string;
+  /** Its last `n` lines of output, long ones (logged objects) left out. */
+  lastLines(n: number): string;
+  /** Where its output is now, for `outputSince`. */
+  mark(): number;
+  /** What it wrote after `mark` (up to the kept length). */
+  outputSince(mark: number): string;
   /** SIGKILLs it when still alive (after-all clean-up). */
   kill(): Promise<void>;
 }
@@ -42,8 +48,11 @@ export async function startAppProcess(options: { databaseUrl: string; env?: Reco
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let written = 0;
   const keep = (d: Buffer) => {
-    output += d.toString();
+    const text = d.toString();
+    written += text.length;
+    output += text;
     if (output.length > KEEP_OUTPUT * 2) output = output.slice(-KEEP_OUTPUT);
   };
   child.stdout!.on('data', keep);
@@ -53,14 +62,14 @@ export async function startAppProcess(options: { databaseUrl: string; env?: Reco
   );
   const alive = () => child.exitCode === null && child.signalCode === null;
   const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + (options.startMs ?? 30_000);
+  const end = Date.now() + (options.startMs ?? 60_000);
   for (;;) {
-    if (!alive()) throw new Error(`the app exited during start-up:\n${output.slice(-KEEP_OUTPUT)}`);
+    if (!alive()) throw new Error(`the app exited during start-up:\n${tail(output, 20)}`);
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > end) {
       child.kill('SIGKILL');
-      throw new Error(`the app did not answer /health within ${options.startMs ?? 30_000} ms:\n${output.slice(-KEEP_OUTPUT)}`);
+      throw new Error(`the app did not answer /health within ${options.startMs ?? 60_000} ms:\n${tail(output, 20)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -71,10 +80,21 @@ export async function startAppProcess(options: { databaseUrl: string; env?: Reco
     alive,
     exit,
     output: () => output.slice(-KEEP_OUTPUT),
+    lastLines: (n) => tail(output, n),
+    mark: () => written,
+    outputSince: (mark) => output.slice(Math.max(0, output.length - (written - mark))),
     kill: async () => {
       if (!alive()) return;
       child.kill('SIGKILL');
       await exit;
     },
   };
+}
+
+function tail(output: string, lines: number): string {
+  return output
+    .split('\n')
+    .filter((line) => line.length < 400)
+    .slice(-lines)
+    .join('\n');
 }

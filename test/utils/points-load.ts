@@ -44,6 +44,8 @@ export interface PointsLoadOptions {
   runId: string;
   /** A keep-alive agent, as a load balancer or SDK would use; default: a connection per call. */
   agent?: Agent;
+  /** Which instance gets an op's `attempt`-th call; default: round-robin, a retry on the next one. */
+  route?: (op: LoadOp, attempt: number) => number;
   awardAmount?: number;
   redeemAmount?: number;
   purchaseAmount?: number;
@@ -158,8 +160,8 @@ export class PointsLoad {
   }
 
   private async send(op: LoadOp): Promise<void> {
-    // A retry goes to the next instance, as behind a load balancer.
-    const instance = (op.index + op.answers.length) % this.options.instances.length;
+    // By default a retry goes to the next instance, as behind a load balancer.
+    const instance = this.options.route?.(op, op.answers.length) ?? (op.index + op.answers.length) % this.options.instances.length;
     const answer = await httpCall(this.options.instances[instance], 'POST', op.path, {
       headers: op.headers,
       body: op.body,
