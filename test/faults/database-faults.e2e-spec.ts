@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, startAppProcess } from '../utils/app-process';
+import { AppInstance, startAppInstance } from '../utils/app-instance';
 import { committedChanges, coverage, seqOutOfOrder } from '../utils/event-coverage';
 import { httpCall } from '../utils/http-call';
 import { createLoadUsers, LoadUsers } from '../utils/load-users';
@@ -22,7 +22,7 @@ const RULE = { graceMs: 10_000 };
 
 describe('two instances while their database fails under load', () => {
   let pg: OwnPostgres;
-  const apps: AppProcess[] = [];
+  const apps: AppInstance[] = [];
   const recorders: SocketRecorder[] = [];
   let users: LoadUsers;
 
@@ -34,7 +34,7 @@ describe('two instances while their database fails under load', () => {
       PURCHASE_JOB_EXPIRE_SECONDS: '10',
       JOBS_SUPERVISE_INTERVAL_SECONDS: '1',
     };
-    apps.push(...(await Promise.all([0, 1].map(() => startAppProcess({ databaseUrl: pg.url, env })))));
+    apps.push(...(await Promise.all([0, 1].map(() => startAppInstance({ databaseUrl: pg.url, env })))));
     users = await createLoadUsers(pg.url, apps[0].url, 6);
     recorders.push(
       await SocketRecorder.open('bob@1', users.bob.id, apps[0].url, users.bob.token),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, startAppProcess } from '../utils/app-process';
+import { AppInstance, startAppInstance } from '../utils/app-instance';
 import { committedChanges, coverage } from '../utils/event-coverage';
 import { httpCall } from '../utils/http-call';
 import { createLoadUsers, LoadUsers } from '../utils/load-users';
@@ -21,7 +21,7 @@ import { until } from '../utils/wait';
 const WEBHOOK_SECRET = 'rolling-webhook-secret-0123456789';
 
 describe('one instance stopped under keep-alive load', () => {
-  const apps: AppProcess[] = [];
+  const apps: AppInstance[] = [];
   const recorders: SocketRecorder[] = [];
   let users: LoadUsers;
   let url: string;
@@ -32,8 +32,8 @@ describe('one instance stopped under keep-alive load', () => {
     apps.push(
       ...(await Promise.all([
         // Reward jobs on A take a while, so that some are half-way when it is told to stop.
-        startAppProcess({ databaseUrl: url, env: { ...env, PURCHASE_AWARD_DELAY_MS: '250' } }),
-        startAppProcess({ databaseUrl: url, env }),
+        startAppInstance({ databaseUrl: url, env: { ...env, PURCHASE_AWARD_DELAY_MS: '250' } }),
+        startAppInstance({ databaseUrl: url, env }),
       ])),
     );
     users = await createLoadUsers(url, apps[1].url, 4);

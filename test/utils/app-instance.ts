@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-database';
 import { DIST } from './run-node';
 
-export interface AppProcess {
+export interface AppInstance {
   url: string;
   port: number;
   child: ChildProcess;
@@ -31,7 +31,7 @@ const KEEP_OUTPUT = 40_000;
  * The compiled app (`dist/src/main.js`, built by `pretest`) as a real child process on
  * `databaseUrl`, resolved once `/health` answers 200.
  */
-export async function startAppProcess(options: { databaseUrl: string; env?: Record<string, string>; startMs?: number }): Promise<AppProcess> {
+export async function startAppInstance(options: { databaseUrl: string; env?: Record<string, string>; startMs?: number }): Promise<AppInstance> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(DIST, 'main.js')], {
     env: {
