@@ -37,7 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Collects every event a socket receives. */
 function record(socket: Socket): Array<[string, unknown]> {
   const seen: Array<[string, unknown]> = [];
-  socket.onAny((event, payload) => seen.push([event, payload]));
+  socket.onAny((event, payload) => event !== 'resync' && seen.push([event, payload]));
   return seen;
 }
 
@@ -133,13 +133,13 @@ describe('Socket.IO gateway', () => {
       // The adapter LISTENs asynchronously after start-up: ping until the channel is live.
       let ping = 0;
       const live = await until(() => {
-        if (seen.length === 0) a.app.get(RealtimeService).emitToUser(u.id, 'points-updated', { available: 0, total: 0, pending: 0, delta: 0, transactionId: `ping-${++ping}` });
+        if (seen.length === 0) a.app.get(RealtimeService).emitToUser(u.id, 'points-updated', { available: 0, total: 0, pending: 0, debt: 0, delta: 0, transactionId: `ping-${++ping}`, seq: 0 });
         return seen.length > 0;
       }, 10_000);
       expect(live).toBe(true);
       await sleep(200);
       seen.length = 0;
-      const payload = { available: 10, total: 10, pending: 0, delta: 10, transactionId: 'tx-1' };
+      const payload = { available: 10, total: 10, pending: 0, debt: 0, delta: 10, transactionId: 'tx-1', seq: 1 };
       a.app.get(RealtimeService).emitToUser(u.id, 'points-updated', payload);
       expect(await until(() => seen.length > 0)).toBe(true);
       await sleep(300);

@@ -63,7 +63,7 @@ describe('Socket.IO between two instances (Redis adapter)', () => {
     await waitUntilCrossInstanceLive(ta, row.id, socket);
     const seen: unknown[] = [];
     socket.on('points-updated', (p) => seen.push(p));
-    const payload = { available: 5, total: 5, pending: 0, delta: 5, transactionId: 'redis-1' };
+    const payload = { available: 5, total: 5, pending: 0, debt: 0, delta: 5, transactionId: 'redis-1', seq: 1 };
     ta.app.get(RealtimeService).emitToUser(row.id, 'points-updated', payload);
     await until(() => seen.length, (n) => n > 0, 5_000);
     await sleep(200);

@@ -53,6 +53,7 @@ describe('points endpoints over HTTP', () => {
         total: 600,
         available: 600,
         pending: 40,
+        debt: 0,
         level: { level: 2, name: 'Silver', minPoints: 500 },
         nextLevel: { level: 3, name: 'Gold', minPoints: 2000 },
         pointsToNextLevel: 1400,

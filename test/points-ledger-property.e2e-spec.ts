@@ -47,7 +47,7 @@ describe('the ledger under random concurrent operations (fast-check)', () => {
     switch (s.kind) {
       case 'earn': return points.addPoints(s.userId, s.amount, 'purchase', {}, s.key);
       case 'hold': return points.addPoints(s.userId, s.amount, 'purchase', {}, s.key, { hold: true });
-      case 'spend': return points.spend(s.userId, s.amount, 'redeem', {}, s.key);
+      case 'spend': return points.spend(s.userId, s.amount, 'admin', {}, s.key);
       case 'adminDeduct': return points.spend(s.userId, s.amount, 'admin', { reason: 'test' }, s.key);
       case 'clawback': return points.clawback(s.userId, s.amount, 'purchase', {}, s.key);
       case 'release': return points.releasePending(s.key);

@@ -58,7 +58,7 @@ describe('purchase refunds', () => {
       const { top, referrer, buyer } = await referralChain(t.app);
       const orderId = await complete(buyer.id, 10_000);
       expect(await balances(t.app, referrer.id)).toMatchObject({ total: 600, available: 600 });
-      await t.app.get(PointsService).spend(referrer.id, 550, 'redeem', {}, `spend-${randomUUID()}`);
+      await t.app.get(PointsService).spend(referrer.id, 550, 'admin', {}, `spend-${randomUUID()}`);
 
       const res = await refund(orderId).expect(202);
       expect(res.body).toEqual({ status: 'accepted', duplicate: false });
@@ -86,15 +86,15 @@ describe('purchase refunds', () => {
   });
 
   describe('partial refunds', () => {
-    it('claw back commissions in proportion to the refunded total, bonuses only on the full refund, each step once', async () => {
+    it('claw back bonuses and commissions in proportion to the refunded total, each step once', async () => {
       const { top, referrer, buyer } = await referralChain(t.app);
       const orderId = await complete(buyer.id, 10_000);
       await refund(orderId, 2_500).expect(202);
       await until(() => balances(t.app, top.id), (b) => b.total === 75);
       await jobsIdle(t.app);
       expect(await purchaseRow(orderId)).toEqual({ status: 'partially_refunded', refunded: 2_500 });
-      expect((await balances(t.app, referrer.id)).total).toBe(600 - 125);
-      expect((await balances(t.app, buyer.id)).total).toBe(100);
+      expect((await balances(t.app, referrer.id)).total).toBe(600 - 25 - 125);
+      expect((await balances(t.app, buyer.id)).total).toBe(100 - 25);
 
       const repeat = await refund(orderId, 2_500).expect(202);
       expect(repeat.body.duplicate).toBe(true);
@@ -104,8 +104,9 @@ describe('purchase refunds', () => {
       await refund(orderId, 5_001).expect(202);
       await until(() => balances(t.app, top.id), (b) => b.total === 50);
       await jobsIdle(t.app);
-      // floor(500 × 5001 / 10000) = 250 in all for level 1, floor(100 × 5001 / 10000) = 50 for level 2
-      expect((await balances(t.app, referrer.id)).total).toBe(600 - 250);
+      // floor(award × 5001 / 10000) in all: 50 of each bonus, 250 of the level-1 commission, 50 of level 2
+      expect((await balances(t.app, referrer.id)).total).toBe(600 - 50 - 250);
+      expect((await balances(t.app, buyer.id)).total).toBe(50);
 
       await refund(orderId).expect(202);
       await until(() => balances(t.app, top.id), (b) => b.total === 0);
@@ -114,7 +115,7 @@ describe('purchase refunds', () => {
       expect((await balances(t.app, buyer.id)).total).toBe(0);
       const entries = await orderEntries(t.app, orderId);
       expect(new Set(entries.map((e) => e.idempotency_key)).size).toBe(entries.length);
-      expect(entries.filter((e) => e.type === 'clawback')).toHaveLength(2 + 2 + 4);
+      expect(entries.filter((e) => e.type === 'clawback')).toHaveLength(4 * 3);
       expect(await checkLedger(db)).toEqual([]);
     });
   });
@@ -144,12 +145,12 @@ describe('purchase refunds', () => {
       const { top, referrer, buyer } = await referralChain(t.app);
       const p = await insertPurchase(buyer.id, 10_000, 5_000);
       await t.app.get(PurchaseRewardsService).reward(p.id);
-      expect((await balances(t.app, referrer.id)).total).toBe(100 + 250);
+      expect((await balances(t.app, referrer.id)).total).toBe(50 + 250);
       expect((await balances(t.app, top.id)).total).toBe(50);
-      expect((await balances(t.app, buyer.id)).total).toBe(100);
+      expect((await balances(t.app, buyer.id)).total).toBe(50);
       // Running the job again (a retry) changes nothing.
       await t.app.get(PurchaseRewardsService).reward(p.id);
-      expect((await balances(t.app, referrer.id)).total).toBe(350);
+      expect((await balances(t.app, referrer.id)).total).toBe(300);
       expect(await checkLedger(db)).toEqual([]);
     });
   });

@@ -198,7 +198,7 @@ export class EnvironmentVariables {
   @IsInt({ message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
   @Min(1, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
   @Max(3600, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
-  JOBS_SUPERVISE_INTERVAL_SECONDS = 60;
+  JOBS_SUPERVISE_INTERVAL_SECONDS = 10;
 }
 
 export class ConfigurationError extends Error {

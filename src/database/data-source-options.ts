@@ -12,6 +12,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: 20, application_name: 'referral-points' },
+    // While the database is away a request waits at most connectionTimeoutMillis for a connection
+    // and then answers 503, instead of queueing until the client gives up. keepAlive finds
+    // connections a proxy or failover dropped silently.
+    extra: { max: 20, application_name: 'referral-points', connectionTimeoutMillis: 5_000, keepAlive: true },
   };
 }

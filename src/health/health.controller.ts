@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../common/errors/outage';
 
 @ApiTags('operations')
 @Controller('health')
@@ -17,7 +18,9 @@ export class HealthController {
     try {
       await this.db.query('SELECT 1');
     } catch {
-      throw new CommonException(CommonErrorCode.SERVICE_UNAVAILABLE, 'The database is not reachable');
+      throw new CommonException(CommonErrorCode.SERVICE_UNAVAILABLE, 'The database is not reachable', {
+        'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS),
+      });
     }
     return { status: 'ok', database: 'up' };
   }

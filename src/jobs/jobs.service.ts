@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JobResult, PgBoss, SendOptions, WorkOptions } from 'pg-boss';
 import { EntityManager } from 'typeorm';
+import { isDatabaseOutage } from '../common/errors/outage';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobDefinition } from './job-definition';
@@ -9,11 +10,21 @@ import { transactionDb } from './transaction-db';
 export const JOBS_SCHEMA = 'pgboss';
 
 /**
+ * A running job refreshes its heartbeat every half of this; one that misses it (its process was
+ * killed) is failed and retried at the next supervision, so it runs again well within a minute
+ * however long `expireInSeconds` lets a live job take.
+ */
+export const JOB_HEARTBEAT_SECONDS = 20;
+/** How long shutdown waits for running jobs; those still running are retried after their heartbeat lapses. */
+const STOP_TIMEOUT_MS = 4_000;
+
+/**
  * pg-boss on the app's PostgreSQL. Modules register their jobs in `onModuleInit`;
- * queues and workers start once the whole app is up, on every instance.
+ * queues and workers start once the whole app is up, on every instance. Workers stop before
+ * the socket adapter closes, so the events of their last commits are still announced.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private readonly definitions = new Map<string, JobDefinition<any>>();
   private boss?: PgBoss;
@@ -41,14 +52,17 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       superviseIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
       monitorIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
     });
-    boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
+    // pg-boss reconnects by itself: a database outage is worth a warning, not an error per poll.
+    boss.on('error', (error) =>
+      isDatabaseOutage(error) ? this.logger.warn({ reason: error.message }, 'pg-boss: database unreachable') : this.logger.error({ err: error }, 'pg-boss error'),
+    );
     await boss.start();
     this.boss = boss;
     for (const def of this.definitions.values()) {
-      const queue = { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, ...def.queue };
+      const queue = { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, heartbeatSeconds: JOB_HEARTBEAT_SECONDS, ...def.queue };
       await boss.createQueue(def.name, queue);
       // createQueue leaves an existing queue as it was created: bring its settings up to this build's.
-      const { policy: _policy, partition: _partition, heartbeatSeconds: _heartbeat, ...updatable } = queue;
+      const { policy: _policy, partition: _partition, ...updatable } = queue;
       await boss.updateQueue(def.name, updatable);
       if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
     }
@@ -81,8 +95,9 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.boss?.stop({ graceful: true, timeout: 5_000 });
+  async beforeApplicationShutdown(): Promise<void> {
+    // Jobs still finishing may enqueue follow-ups, so sending works until the stop is done.
+    await this.boss?.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
     this.boss = undefined;
   }
 

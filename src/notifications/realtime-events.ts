@@ -4,6 +4,16 @@ export interface ServerToClientEvents {
   'level-up': (payload: LevelUpEvent) => void;
   'points-updated': (payload: PointsUpdatedEvent) => void;
   'new-notification': (payload: NewNotificationEvent) => void;
+  resync: (payload: ResyncEvent) => void;
+}
+
+/**
+ * Sent on every (re)connect, and to every socket of an instance whose link to the other
+ * instances was lost and is back: events may have been missed, so the client refetches.
+ */
+export interface ResyncEvent {
+  /** Events of changes committed from about this moment on reach the socket. */
+  at: string;
 }
 
 export interface ReferralSignupEvent {
@@ -23,8 +33,11 @@ export interface PointsUpdatedEvent {
   available: number;
   total: number;
   pending: number;
+  debt: number;
   delta: number;
   transactionId: string;
+  /** The user's balance change counter: grows with every change, in commit order. */
+  seq: number;
 }
 
 export interface NewNotificationEvent {
@@ -43,6 +56,11 @@ export interface DomainEvent<E extends ServerEventName = ServerEventName> {
   userId: string;
   event: E;
   payload: ServerEventPayload<E>;
+  /**
+   * The user's balance change (points_seq) the event belongs to. Instances deliver a user's
+   * events in this order (user-event-order.ts); events without it have no place in that order.
+   */
+  seq?: number;
 }
 
 export function userRoom(userId: string): string {

@@ -37,5 +37,11 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
       return;
     }
     void socket.join(userRoom(user.id));
+    this.sendResync(socket);
+  }
+
+  /** After the join, so that no event between the resync and the client's refetch is missed (API.md). */
+  private sendResync(socket: RealtimeSocket): void {
+    this.realtime.resync(socket);
   }
 }

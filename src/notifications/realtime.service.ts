@@ -1,30 +1,75 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
+import { Adapter } from 'socket.io-adapter';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
+import { UserEventOrder } from './user-event-order';
+
+/** The server-side event that carries domain events to the other instances. */
+const RELAY = 'domain-events';
+
+type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
 /**
  * The one way services reach Socket.IO clients. Call it only after the change an event
  * announces has committed. The gateway attaches its server; until then emits are dropped.
+ *
+ * Every instance delivers to its own sockets only: an emitting instance hands its events to
+ * the others (serverSideEmit, through the cluster adapter) and to its own UserEventOrder, and
+ * each instance puts what reaches it back into each user's commit order before emitting.
  */
 @Injectable()
 export class RealtimeService {
   private readonly logger = new Logger(RealtimeService.name);
-  private server?: Server<Record<string, never>, ServerToClientEvents>;
+  private server?: RealtimeServer;
+  private clustered = false;
+  private readonly order = new UserEventOrder((e) => this.deliver(e));
 
-  attach(server: Server<Record<string, never>, ServerToClientEvents>): void {
+  attach(server: RealtimeServer): void {
     this.server = server;
+    const nsp = server.of('/');
+    this.clustered = nsp.adapter.constructor !== Adapter;
+    (nsp as unknown as { on(ev: string, fn: (events: DomainEvent[]) => void): void }).on(RELAY, (events) => this.receive(events));
   }
 
   emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>): void {
-    if (!this.server) return;
-    try {
-      (this.server.to(userRoom(userId)).emit as (e: E, p: ServerEventPayload<E>) => boolean)(event, payload);
-    } catch (error) {
-      this.logger.warn({ err: error, event }, 'socket emit failed');
-    }
+    this.publish([{ userId, event, payload } as DomainEvent]);
   }
 
   publish(events: DomainEvent[]): void {
-    for (const e of events) this.emitToUser(e.userId, e.event, e.payload);
+    if (!this.server || events.length === 0) return;
+    if (this.clustered) {
+      try {
+        (this.server.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events);
+      } catch (error) {
+        this.logger.warn({ msg: 'socket relay failed', error: String(error) });
+      }
+    }
+    this.receive(events);
+  }
+
+  /** Tells a socket that joined its room to fetch what it shows: nothing before this is replayed. */
+  resync(socket: Socket<Record<string, never>, ServerToClientEvents>): void {
+    socket.emit('resync', { at: new Date().toISOString() });
+  }
+
+  /** After this instance's link to the others was down: its sockets may have missed events. */
+  resyncAll(): void {
+    if (!this.server) return;
+    this.order.reset();
+    this.server.local.emit('resync', { at: new Date().toISOString() });
+    this.logger.log({ msg: 'socket.io link back: told the sockets to resync' });
+  }
+
+  private receive(events: DomainEvent[]): void {
+    if (!Array.isArray(events)) return;
+    for (const e of events) this.order.push(e);
+  }
+
+  private deliver(e: DomainEvent): void {
+    try {
+      (this.server!.local.to(userRoom(e.userId)).emit as (ev: ServerEventName, p: unknown) => boolean)(e.event, e.payload);
+    } catch (error) {
+      this.logger.warn({ msg: 'socket emit failed', event: e.event, error: String(error) });
+    }
   }
 }

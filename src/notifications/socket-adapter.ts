@@ -1,9 +1,9 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
-import { Pool } from 'pg';
+import { PostgresClusterPubSub } from './postgres-cluster-adapter';
+import { RealtimeService } from './realtime.service';
+import { createRedisClusterClients, RedisClusterClients } from './redis-cluster-clients';
 
 export interface ClusterAdapterOptions {
   databaseUrl?: string;
@@ -12,16 +12,17 @@ export interface ClusterAdapterOptions {
 
 /**
  * Socket.IO with fan-out between instances: through Redis pub/sub when REDIS_URL is set,
- * else through PostgreSQL LISTEN/NOTIFY on the app's own database. Closing the app
- * closes the pool or the Redis clients.
+ * else through PostgreSQL LISTEN/NOTIFY on the app's own database. Either survives its server
+ * going away; when the link is back, this instance's sockets are told to resync, since what
+ * was published in between never arrived. Closing the app closes the connections.
  */
 export class ClusterIoAdapter extends IoAdapter {
   private readonly adapterLogger = new Logger('SocketAdapter');
-  private pool?: Pool;
-  private redis: Redis[] = [];
+  private postgres?: PostgresClusterPubSub;
+  private redis?: RedisClusterClients;
 
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly options: ClusterAdapterOptions,
   ) {
     super(app);
@@ -31,32 +32,36 @@ export class ClusterIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: Parameters<IoAdapter['createIOServer']>[1]): ReturnType<IoAdapter['createIOServer']> {
     const server = super.createIOServer(port, options);
     type AdapterFactory = Parameters<typeof server.adapter>[0];
-    const onError = (err: Error) => this.adapterLogger.warn({ err }, 'socket.io adapter error');
+    const onReconnected = () => this.resyncSockets();
     if (this.options.redisUrl) {
-      const pub = new Redis(this.options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-      const sub = pub.duplicate();
-      pub.on('error', onError);
-      sub.on('error', onError);
-      this.redis.push(pub, sub);
-      server.adapter(createRedisAdapter(pub, sub) as unknown as AdapterFactory);
+      this.redis ??= createRedisClusterClients(this.options.redisUrl, this.adapterLogger, onReconnected);
+      server.adapter(createRedisAdapter(this.redis.pub, this.redis.sub) as unknown as AdapterFactory);
     } else if (this.options.databaseUrl) {
-      // Two connections: the adapter's LISTEN holds one, and every publish goes through the other.
-      // The adapter delivers an event locally only once its NOTIFY returns, so one publishing
-      // connection keeps a user's events in the order they were emitted.
-      this.pool ??= new Pool({ connectionString: this.options.databaseUrl, max: 2, application_name: 'referral-points-socket' });
-      this.pool.on('error', onError);
-      server.adapter(createPostgresAdapter(this.pool, { errorHandler: onError }) as unknown as AdapterFactory);
+      this.postgres ??= new PostgresClusterPubSub({
+        databaseUrl: this.options.databaseUrl,
+        applicationName: 'referral-points-socket',
+        onReconnected,
+        logger: this.adapterLogger,
+      });
+      server.adapter(this.postgres.adapterFactory() as unknown as AdapterFactory);
     }
     return server;
   }
 
   override async dispose(): Promise<void> {
     await super.dispose();
-    const redis = this.redis;
-    this.redis = [];
-    await Promise.all(redis.map((client) => client.quit().catch(() => client.disconnect())));
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.end();
+    const { redis, postgres } = this;
+    this.redis = undefined;
+    this.postgres = undefined;
+    await redis?.close();
+    await postgres?.close();
+  }
+
+  private resyncSockets(): void {
+    try {
+      this.app.get(RealtimeService, { strict: false }).resyncAll();
+    } catch (error) {
+      this.adapterLogger.warn({ msg: 'socket.io: could not resync the sockets', error: String(error) });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { checkOrders } from './order-ledger-check';
 import { LEVEL_OF } from './points-ledger.repository';
 
 export interface LedgerProblem {
@@ -59,7 +60,7 @@ FROM users u LEFT JOIN (
 WHERE u.total_earned <> COALESCE(e.earned, 0)
 ORDER BY u.id`;
 
-/** Every difference between the balances and their ledger, and every broken entry rule; empty when consistent. */
+/** Every difference between the balances and their ledger, every broken entry rule and per-order rule; empty when consistent. */
 export async function checkLedger(db: DataSource | EntityManager): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
   for (const r of await db.query(BALANCE_DIFFERENCES)) {
@@ -95,5 +96,6 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
   for (const r of await db.query(DUPLICATE_KEYS)) {
     problems.push({ userId: null, problem: `idempotency key ${r.idempotency_key} is used by ${r.n} entries` });
   }
+  problems.push(...(await checkOrders(db)));
   return problems;
 }

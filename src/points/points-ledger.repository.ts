@@ -11,6 +11,7 @@ import { PointSource, PointTransactionStatus, PointTransactionType } from './ent
  *                                   and expiries do not change it)
  *   level                         = the highest level_configs tier with min_points <= points_total
  *   points_debt > 0 only while points_available = 0 (a credit settles debt first)
+ *   points_seq                    = how many statements moved these balances (trigger users_points_seq)
  * Every statement below keeps them in one SERIALIZABLE statement: it writes the entry, moves the
  * balances and reads the old and new level together.
  */
@@ -21,6 +22,8 @@ export interface Balances {
   pending: number;
   debt: number;
   level: number;
+  /** Counts the changes of this user's balances (bumped by a trigger in the statement that moves them). */
+  seq: number;
 }
 
 export interface LedgerEntry {
@@ -51,6 +54,8 @@ export interface EntryInput {
   totalDelta: number;
   /** A clawback may leave a debt; a spend must find enough available. */
   allowDebt: boolean;
+  /** A clawback also reaches a closed (soft-deleted) account: its ledger is kept, so what it was paid is taken back. */
+  includeClosed: boolean;
 }
 
 export interface WriteOutcome {
@@ -65,14 +70,14 @@ export interface WriteOutcome {
 export const LEVEL_OF = (total: string) =>
   `COALESCE((SELECT lc.level FROM level_configs lc WHERE lc.min_points <= ${total} ORDER BY lc.min_points DESC LIMIT 1), 1)`;
 
-const BALANCE_COLUMNS = `points_total AS total, points_available AS available, points_pending AS pending, points_debt AS debt, level`;
+const BALANCE_COLUMNS = `points_total AS total, points_available AS available, points_pending AS pending, points_debt AS debt, level, points_seq AS seq`;
 
 const WRITE_ENTRY = `
 WITH existing AS (
   SELECT * FROM point_transactions WHERE idempotency_key = $8
 ), old AS (
   SELECT id, ${BALANCE_COLUMNS} FROM users
-  WHERE id = $1 AND deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM existing)
+  WHERE id = $1 AND ($11::boolean OR deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM existing)
 ), upd AS (
   UPDATE users u SET
     points_available = CASE WHEN $5::text = 'posted' THEN GREATEST(u.points_available - u.points_debt + $2::bigint, 0) ELSE u.points_available END,
@@ -137,6 +142,7 @@ export class PointsLedgerRepository {
       input.idempotencyKey,
       input.totalDelta,
       input.allowDebt,
+      input.includeClosed,
     ]);
     return toOutcome(row);
   }
@@ -182,5 +188,6 @@ function toBalances(r: Record<string, unknown>): Balances {
     pending: Number(r.pending),
     debt: Number(r.debt),
     level: Number(r.level),
+    seq: Number(r.seq),
   };
 }

@@ -24,6 +24,7 @@ export class PointsQueriesService {
       total: balances.total,
       available: balances.available,
       pending: balances.pending,
+      debt: balances.debt,
       level: ref(current),
       nextLevel: next && ref(next),
       pointsToNextLevel: next ? Math.max(0, next.minPoints - balances.total) : 0,

@@ -23,7 +23,7 @@ export class PointsQueryRepository {
 
   async findBalances(userId: string): Promise<Balances | null> {
     const [row] = await this.db.query(
-      `SELECT points_total, points_available, points_pending, points_debt, level FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      `SELECT points_total, points_available, points_pending, points_debt, level, points_seq FROM users WHERE id = $1 AND deleted_at IS NULL`,
       [userId],
     );
     if (!row) return null;
@@ -33,6 +33,7 @@ export class PointsQueryRepository {
       pending: Number(row.points_pending),
       debt: Number(row.points_debt),
       level: row.level,
+      seq: Number(row.points_seq),
     };
   }
 

@@ -117,7 +117,7 @@ describe('PointsService', () => {
       const user = await newUser();
       await points.addPoints(user, 100, 'bonus', {}, `k-${randomUUID()}`);
       const settled = await Promise.allSettled(
-        Array.from({ length: 50 }, () => points.spend(user, 10, 'redeem', {}, `k-${randomUUID()}`)),
+        Array.from({ length: 50 }, () => points.spend(user, 10, 'admin', {}, `k-${randomUUID()}`)),
       );
       const ok = settled.filter((s) => s.status === 'fulfilled');
       const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -151,6 +151,18 @@ describe('PointsService', () => {
       expect(await balances(user)).toMatchObject({ available: 0, debt: 60, total: -60 });
       await points.addPoints(user, 100, 'purchase', {}, `k-${randomUUID()}`);
       expect(await balances(user)).toMatchObject({ available: 40, debt: 0, total: 40 });
+      expect(await checkLedger(db)).toEqual([]);
+    });
+
+    it('claws back from a closed account, whose ledger is kept, while earning and spending there are refused', async () => {
+      const user = await newUser();
+      await points.addPoints(user, 40, 'purchase', {}, `k-${randomUUID()}`);
+      await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [user]);
+      const claw = await points.clawback(user, 100, 'purchase', {}, `k-${randomUUID()}`);
+      expect(claw.transaction).toMatchObject({ type: 'clawback', amount: -100, balanceAfter: 0 });
+      expect(await balances(user)).toMatchObject({ available: 0, debt: 60, total: -60 });
+      await expect(points.addPoints(user, 10, 'bonus', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(points.spend(user, 1, 'admin', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
       expect(await checkLedger(db)).toEqual([]);
     });
   });

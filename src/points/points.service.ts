@@ -105,6 +105,7 @@ export class PointsService {
       description: options.description ?? null,
       totalDelta: !hold && type === 'earn' ? amount : 0,
       allowDebt: false,
+      includeClosed: false,
     });
   }
 
@@ -121,7 +122,7 @@ export class PointsService {
     checkAmount(amount);
     return this.write(m, {
       userId, type, amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: 0, allowDebt: false,
+      status: 'posted', description: description ?? null, totalDelta: 0, allowDebt: false, includeClosed: false,
     });
   }
 
@@ -137,7 +138,7 @@ export class PointsService {
     checkAmount(amount);
     return this.write(m, {
       userId, type: 'clawback', amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: -amount, allowDebt: true,
+      status: 'posted', description: description ?? null, totalDelta: -amount, allowDebt: true, includeClosed: true,
     });
   }
 
@@ -186,24 +187,27 @@ export class PointsService {
     const before = outcome.before!;
     const after = outcome.after!;
     const userId = entry.userId;
+    const { seq } = after;
     const events: DomainEvent[] = [
       {
         userId,
+        seq,
         event: 'points-updated',
-        payload: { available: after.available, total: after.total, pending: after.pending, delta, transactionId: entry.id },
+        payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
       },
     ];
     if (after.level > before.level) {
       const levelName = outcome.levelName ?? `Level ${after.level}`;
-      events.push({ userId, event: 'level-up', payload: { userId, previousLevel: before.level, level: after.level, levelName } });
-      events.push(
-        await this.notifications.create(m, {
+      events.push({ userId, seq, event: 'level-up', payload: { userId, previousLevel: before.level, level: after.level, levelName } });
+      events.push({
+        seq,
+        ...(await this.notifications.create(m, {
           userId,
           type: 'level-reached',
           title: `${levelName} reached`,
           message: `You reached level ${after.level} (${levelName}) with ${after.total} points.`,
-        }),
-      );
+        })),
+      });
     }
     return { transaction: entry, duplicate: false, balances: after, events };
   }

@@ -26,12 +26,23 @@ export class ActiveReferralsRefresh implements OnModuleInit {
     });
   }
 
-  /** After a purchase of `buyerId` was recorded or refunded: recount their referrer's active referees. */
+  /**
+   * After a purchase of `buyerId` was recorded or refunded: recount their referrer's active
+   * referees. Runs after the webhook's commit, so it never throws: a failure here must not turn
+   * an accepted notification into an error the sender would retry.
+   */
   async requestForBuyer(buyerId: string): Promise<void> {
-    const referrerId = await this.conversion.attributedReferrerOf(buyerId);
+    let referrerId: string | null;
+    try {
+      referrerId = await this.conversion.attributedReferrerOf(buyerId);
+    } catch (error) {
+      this.logger.warn({ err: error, buyerId }, 'could not look up the referrer to recount; the daily pass will correct it');
+      return;
+    }
     if (referrerId) await this.request(referrerId);
   }
 
+  /** Never throws (it runs after commit). */
   async request(referrerId: string): Promise<void> {
     try {
       await this.jobs.send(ACTIVE_REFERRER_JOB, { referrerId }, { singletonKey: referrerId });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { runSerializable } from '../database/serializable';
 import { DomainEvent } from '../notifications/realtime-events';
@@ -6,7 +6,7 @@ import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
 import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { clawbackKey } from './reward-rules';
+import { clawbackKey, refundedShare } from './reward-rules';
 
 /**
  * Brings an order's awards in line with its state, computed from the ledger alone so it can run
@@ -16,6 +16,8 @@ import { clawbackKey } from './reward-rules';
  */
 @Injectable()
 export class OrderSettlementService {
+  private readonly logger = new Logger(OrderSettlementService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: PurchasesRepository,
@@ -23,9 +25,28 @@ export class OrderSettlementService {
     private readonly realtime: RealtimeService,
   ) {}
 
+  /**
+   * Settles each award in its own transaction: the awards move different users' balances and
+   * need no atomicity between them, so one beneficiary's failure (or a hot referrer's conflicts)
+   * never holds back the others. Every step has a business key and reads the ledger under the
+   * order's row lock, so re-running after a partial failure finishes the rest and repeats nothing.
+   * Throws after trying them all if any failed, so that the job is retried.
+   */
   async settle(purchaseId: string): Promise<void> {
-    const events = await runSerializable(this.dataSource, (m) => this.settleIn(m, purchaseId));
-    this.realtime.publish(events);
+    const awards = (await this.repository.entriesOf(this.dataSource.manager, purchaseId)).filter(isAward);
+    const failed: string[] = [];
+    for (const award of awards) {
+      try {
+        const events = await runSerializable(this.dataSource, (m) => this.settleAwardIn(m, purchaseId, award.key), {
+          contentionKey: award.userId,
+        });
+        this.realtime.publish(events);
+      } catch (error) {
+        failed.push(award.key);
+        this.logger.warn({ err: error, purchaseId, award: award.key, userId: award.userId }, 'could not settle an award; the others go on');
+      }
+    }
+    if (failed.length > 0) throw new Error(`could not settle ${failed.length} award(s) of purchase ${purchaseId}: ${failed.join(', ')}`);
   }
 
   /** Purchases with awards held for this referral's review. */
@@ -33,39 +54,41 @@ export class OrderSettlementService {
     return this.repository.purchasesHeldFor(m, referralId);
   }
 
-  /** The events to publish after commit. */
+  /** Every award of the order inside the caller's transaction (a review commits with what it releases); the events to publish after commit. */
   async settleIn(m: EntityManager, purchaseId: string): Promise<DomainEvent[]> {
     const purchase = await this.repository.lock(m, purchaseId, 'update');
     if (!purchase) return [];
     const entries = await this.repository.entriesOf(m, purchaseId);
-    const statuses = await this.repository.referralStatuses(m, [...new Set(entries.flatMap((e) => e.heldFor))]);
-    const fullyRefunded = purchase.refundedAmount === purchase.amount;
     const events: DomainEvent[] = [];
-    for (const award of entries.filter((e) => e.key.startsWith('purchase:'))) {
-      let status = award.status;
-      if (status === 'pending') {
-        const reviews = award.heldFor.map((id) => statuses.get(id));
-        if (fullyRefunded || reviews.includes('rejected')) status = 'voided';
-        else if (award.due && !reviews.includes('flagged')) status = 'posted';
-        if (status !== 'pending') {
-          events.push(...(await this.points.settleIn(m, award.key, status)).events);
-        }
-      }
-      if (status === 'posted' && purchase.refundedAmount > 0) {
-        events.push(...(await this.clawBack(m, purchase, award, entries)));
-      }
-    }
+    for (const award of entries.filter(isAward)) events.push(...(await this.settleAward(m, purchase, award, entries)));
     return events;
   }
 
-  /** A full refund takes back every award; a partial one the refunded share of commissions only. */
+  private async settleAwardIn(m: EntityManager, purchaseId: string, key: string): Promise<DomainEvent[]> {
+    const purchase = await this.repository.lock(m, purchaseId, 'update');
+    if (!purchase) return [];
+    const entries = await this.repository.entriesOf(m, purchaseId);
+    const award = entries.find((e) => e.key === key);
+    return award ? this.settleAward(m, purchase, award, entries) : [];
+  }
+
+  private async settleAward(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
+    const events: DomainEvent[] = [];
+    let status = award.status;
+    if (status === 'pending') {
+      const statuses = await this.repository.referralStatuses(m, award.heldFor);
+      const reviews = award.heldFor.map((id) => statuses.get(id));
+      if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) status = 'voided';
+      else if (award.due && !reviews.includes('flagged')) status = 'posted';
+      if (status !== 'pending') events.push(...(await this.points.settleIn(m, award.key, status)).events);
+    }
+    if (status === 'posted' && purchase.refundedAmount > 0) events.push(...(await this.clawBack(m, purchase, award, entries)));
+    return events;
+  }
+
+  /** Takes back the refunded share of the award (bonuses and commissions alike) beyond what earlier refunds took. */
   private async clawBack(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
-    const target =
-      purchase.refundedAmount === purchase.amount
-        ? award.amount
-        : award.role === 'commission'
-          ? Number((BigInt(award.amount) * BigInt(purchase.refundedAmount)) / BigInt(purchase.amount))
-          : 0;
+    const target = refundedShare(award.amount, purchase.refundedAmount, purchase.amount);
     const taken = -entries.filter((e) => e.type === 'clawback' && e.awardKey === award.key).reduce((sum, e) => sum + e.amount, 0);
     const delta = target - taken;
     if (delta <= 0) return [];
@@ -88,4 +111,8 @@ export class OrderSettlementService {
     );
     return result.events;
   }
+}
+
+function isAward(e: OrderEntry): boolean {
+  return e.key.startsWith('purchase:');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RewardRules } from '../config/app-config';
-import { awardKey, ChainLink, commission, planAwards, RewardedPurchase, withinCommissionWindow } from './reward-rules';
+import { awardKey, ChainLink, commission, planAwards, refundedShare, RewardedPurchase, withinCommissionWindow } from './reward-rules';
 
 const rules: RewardRules = {
   refereeBonus: 100,
@@ -33,6 +33,21 @@ const purchase: RewardedPurchase = {
 const parent = link({ id: 'ref-0', referrerId: 'top' });
 
 describe('reward rules', () => {
+  describe('refundedShare', () => {
+    it('rounds the refunded share of an award down, so cumulative clawbacks never exceed it, and takes it all on a full refund', () => {
+      expect(refundedShare(100, 9_999, 10_000)).toBe(99);
+      expect(refundedShare(100, 10_000, 10_000)).toBe(100);
+      expect(refundedShare(100, 1, 10_000)).toBe(0);
+      expect(refundedShare(500, 2_500, 10_000)).toBe(125);
+      expect(refundedShare(7, 1, 3)).toBe(2);
+      expect(refundedShare(1_000_000_000, 999_999_999, 1_000_000_000)).toBe(999_999_999);
+      for (let refunded = 0; refunded <= 7; refunded++) {
+        expect(refundedShare(3, refunded, 7)).toBeLessThanOrEqual(3);
+        if (refunded > 0) expect(refundedShare(3, refunded, 7)).toBeGreaterThanOrEqual(refundedShare(3, refunded - 1, 7));
+      }
+    });
+  });
+
   describe('commission', () => {
     it('takes basis points of the amount, rounding down to whole points', () => {
       expect(commission(10_000, 500)).toBe(500);

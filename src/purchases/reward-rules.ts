@@ -53,6 +53,15 @@ export function clawbackKey(purchaseId: string, role: string, level: number, ref
   return `refund:${purchaseId}:${role}:${level}:${refundedTotal}`;
 }
 
+/**
+ * What a refund takes back of an award: floor(award × refunded / amount) of the order's cumulative
+ * refunded total. Rounding down keeps the sum of clawbacks within the award; a full refund takes it all.
+ */
+export function refundedShare(award: number, refundedTotal: number, orderAmount: number): number {
+  if (refundedTotal >= orderAmount) return award;
+  return Number((BigInt(award) * BigInt(refundedTotal)) / BigInt(orderAmount));
+}
+
 /** floor(amount × basisPoints / 10 000): 1 point per cent of the percentage. */
 export function commission(amount: number, basisPoints: number): number {
   return Math.floor((amount * basisPoints) / 10_000);

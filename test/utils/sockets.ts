@@ -26,7 +26,7 @@ export async function waitUntilCrossInstanceLive(from: TestApp, userId: string, 
   await until(
     () => {
       if (heard === 0) {
-        from.app.get(RealtimeService).emitToUser(userId, 'points-updated', { available: 0, total: 0, pending: 0, delta: 0, transactionId: `ping-${++ping}` });
+        from.app.get(RealtimeService).emitToUser(userId, 'points-updated', { available: 0, total: 0, pending: 0, debt: 0, delta: 0, transactionId: `ping-${++ping}`, seq: 0 });
       }
       return heard;
     },

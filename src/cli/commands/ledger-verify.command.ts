@@ -4,7 +4,7 @@ import { CliCommand } from '../cli-command';
 export const ledgerVerifyCommand: CliCommand = {
   name: 'ledger:verify',
   usage: 'ledger:verify',
-  description: 'Check every balance against its ledger entries and the ledger rules; exits 1 on any difference',
+  description: 'Check every balance against its ledger entries, the entry rules and the per-order rules of awards, clawbacks and redeems; exits 1 on any difference',
   async run({ dataSource }, _args, out) {
     const problems = await checkLedger(dataSource);
     if (problems.length === 0) {

@@ -1,3 +1,4 @@
+import { underPrepareLock } from '../../database/prepare-database';
 import { CliCommand } from '../cli-command';
 
 export const migrationRun: CliCommand = {
@@ -5,7 +6,7 @@ export const migrationRun: CliCommand = {
   usage: 'migration:run',
   description: 'Apply every pending migration',
   async run({ dataSource }, _args, out) {
-    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    const ran = await underPrepareLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
     out(ran.length ? ran.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
     return 0;
   },
@@ -18,12 +19,14 @@ export const migrationRevert: CliCommand = {
   async run({ dataSource }, args, out) {
     const all = args.includes('--all');
     let reverted = 0;
-    do {
-      const applied = await dataSource.query(`SELECT count(*)::int AS n FROM typeorm_migrations`).catch(() => [{ n: 0 }]);
-      if (applied[0].n === 0) break;
-      await dataSource.undoLastMigration({ transaction: 'each' });
-      reverted++;
-    } while (all);
+    await underPrepareLock(dataSource, async () => {
+      do {
+        const applied = await dataSource.query(`SELECT count(*)::int AS n FROM typeorm_migrations`).catch(() => [{ n: 0 }]);
+        if (applied[0].n === 0) break;
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        reverted++;
+      } while (all);
+    });
     out(reverted ? `reverted ${reverted} migration(s)` : 'nothing to revert');
     return 0;
   },

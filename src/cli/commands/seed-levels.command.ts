@@ -1,4 +1,5 @@
 import { seedLevels } from '../../levels/seed-levels';
+import { underPrepareLock } from '../../database/prepare-database';
 import { CliCommand } from '../cli-command';
 
 export const seedLevelsCommand: CliCommand = {
@@ -6,7 +7,7 @@ export const seedLevelsCommand: CliCommand = {
   usage: 'seed:levels',
   description: 'Upsert the level tiers from src/levels/level-tiers.json (idempotent)',
   async run({ dataSource }, _args, out) {
-    const changed = await seedLevels(dataSource);
+    const changed = await underPrepareLock(dataSource, () => seedLevels(dataSource));
     out(changed ? `level tiers seeded: ${changed} changed` : 'level tiers already up to date');
     return 0;
   },

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppException } from './app.exception';
 import { codeForStatus, CommonErrorCode } from './common.exception';
 import { ErrorBody } from './error-body';
+import { isDatabaseOutage, outageResponse } from './outage';
 
 /** Body-parser's errors: a client's fault, with a status of their own. */
 interface ParserError {
@@ -46,6 +47,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const parser = error as ParserError;
     if (parser?.expose && typeof parser.type === 'string' && (parser.status ?? 500) < 500) {
       return { body: this.fromParserError(parser), headers: {} };
+    }
+    if (isDatabaseOutage(error)) {
+      this.logger.warn({ reason: error instanceof Error ? error.message : String(error), path: request.path }, 'database unreachable: answered 503');
+      return outageResponse();
     }
     const correlationId = request.id ?? randomUUID();
     this.logger.error({ err: error, correlationId, method: request.method, path: request.path }, 'unexpected error');
