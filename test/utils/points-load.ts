@@ -5,6 +5,7 @@ import { HttpAnswer, httpCall } from './http-call';
 export type LoadOpKind = 'award' | 'redeem' | 'purchase';
 
 export interface LoadAnswer {
+  kind: LoadOpKind;
   status: number;
   code?: string;
   retryAfter?: string;
@@ -96,10 +97,14 @@ export class PointsLoad {
     await Promise.all(Array.from({ length: options.workers }, worker));
   }
 
-  /** Repeats every op without a final answer, `rounds` times at most, `concurrency` at once. */
+  /**
+   * Repeats every op without a final answer, `rounds` times at most, `concurrency` at once. An op
+   * once answered IDEMPOTENCY_KEY_IN_PROGRESS is not repeated: each repeat would wait 10 s for a
+   * first request that may be gone, until its key goes stale.
+   */
   async settle(options: { rounds: number; concurrency: number; pauseMs: number }): Promise<void> {
     for (let round = 0; round < options.rounds; round++) {
-      const open = this.ops.filter((op) => outcomeOf(op) === 'unknown');
+      const open = this.ops.filter((op) => outcomeOf(op) === 'unknown' && !op.answers.some((a) => a.code === 'IDEMPOTENCY_KEY_IN_PROGRESS'));
       if (open.length === 0) return;
       let i = 0;
       const worker = async () => {
@@ -167,14 +172,15 @@ export class PointsLoad {
       body: op.body,
       agent: this.options.agent,
     });
-    op.answers.push(record(answer, instance));
+    op.answers.push(record(op.kind, answer, instance));
   }
 }
 
-function record(answer: HttpAnswer, instance: number): LoadAnswer {
+function record(kind: LoadOpKind, answer: HttpAnswer, instance: number): LoadAnswer {
   const retryAfter = answer.headers['retry-after'];
   const code = answer.body && typeof answer.body === 'object' ? answer.body.code : undefined;
   return {
+    kind,
     status: answer.status,
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
