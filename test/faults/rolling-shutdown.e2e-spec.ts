@@ -79,6 +79,7 @@ describe('one instance stopped under keep-alive load', () => {
     await until(() => load.acceptedSince(since), (n) => n >= 40, 20_000);
 
     const mark = a.mark();
+    const errorMark = a.errors().length;
     sigtermAt = Date.now();
     a.child.kill('SIGTERM');
     const exit = await Promise.race([a.exit, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
@@ -105,7 +106,7 @@ describe('one instance stopped under keep-alive load', () => {
       const reports = recorders.map((r) => coverage(r, changes, rule));
       const fromA = load.answers.filter((x) => x.instance === 0);
       const shutdownLog = a.outputSince(mark);
-      const errorsLogged = shutdownLog.split('\n').filter((l) => /"level":"(error|fatal)"|Unhandled|^\s*at /.test(l));
+      const errorsLogged = a.errors().slice(errorMark).map((l) => l.slice(0, 1_500));
       const beforeStop = fromA.filter((x) => x.at < sigtermAt);
       const afterStop = fromA.filter((x) => x.at >= sigtermAt);
       // eslint-disable-next-line no-console

@@ -17,6 +17,8 @@ export interface AppInstance {
   output(): string;
   /** Its last `n` lines of output, long ones (logged objects) left out. */
   lastLines(n: number): string;
+  /** Lines it logged at level error or fatal, and anything on stderr (kept whole, up to 1,000). */
+  errors(): string[];
   /** Where its output is now, for `outputSince`. */
   mark(): number;
   /** What it wrote after `mark` (up to the kept length). */
@@ -49,14 +51,21 @@ export async function startAppInstance(options: { databaseUrl: string; env?: Rec
   });
   let output = '';
   let written = 0;
-  const keep = (d: Buffer) => {
+  const errors: string[] = [];
+  const partial = { stdout: '', stderr: '' };
+  const keep = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
     const text = d.toString();
     written += text.length;
     output += text;
     if (output.length > KEEP_OUTPUT * 2) output = output.slice(-KEEP_OUTPUT);
+    const lines = (partial[stream] + text).split('\n');
+    partial[stream] = lines.pop()!;
+    for (const line of lines) {
+      if (errors.length < 1_000 && line && (stream === 'stderr' || /"level":"(error|fatal)"/.test(line))) errors.push(line);
+    }
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout!.on('data', keep('stdout'));
+  child.stderr!.on('data', keep('stderr'));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
@@ -81,6 +90,7 @@ export async function startAppInstance(options: { databaseUrl: string; env?: Rec
     exit,
     output: () => output.slice(-KEEP_OUTPUT),
     lastLines: (n) => tail(output, n),
+    errors: () => [...errors],
     mark: () => written,
     outputSince: (mark) => output.slice(Math.max(0, output.length - (written - mark))),
     kill: async () => {

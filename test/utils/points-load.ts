@@ -102,13 +102,14 @@ export class PointsLoad {
    * once answered IDEMPOTENCY_KEY_IN_PROGRESS is not repeated: each repeat would wait 10 s for a
    * first request that may be gone, until its key goes stale.
    */
-  async settle(options: { rounds: number; concurrency: number; pauseMs: number }): Promise<void> {
-    for (let round = 0; round < options.rounds; round++) {
+  async settle(options: { rounds: number; concurrency: number; pauseMs: number; until?: number }): Promise<void> {
+    const until = options.until ?? Infinity;
+    for (let round = 0; round < options.rounds && Date.now() < until; round++) {
       const open = this.ops.filter((op) => outcomeOf(op) === 'unknown' && !op.answers.some((a) => a.code === 'IDEMPOTENCY_KEY_IN_PROGRESS'));
       if (open.length === 0) return;
       let i = 0;
       const worker = async () => {
-        while (i < open.length) await this.send(open[i++]);
+        while (i < open.length && Date.now() < until) await this.send(open[i++]);
       };
       await Promise.all(Array.from({ length: Math.min(options.concurrency, open.length) }, worker));
       await new Promise((r) => setTimeout(r, options.pauseMs));
