@@ -70,7 +70,10 @@ describe('ledger:verify per-order rules', () => {
     await clawback(referrer.id, partial.id, `purchase:${partial.id}:commission:1`, 1);
     const ghost = `purchase:${randomUUID()}:referee:0`;
     const orphan = await clawback(top.id, randomUUID(), ghost, 1);
-    // 6. Points spent on a reward that was never recorded.
+    // 6. An award of an order that does not exist.
+    const nowhere = randomUUID();
+    await points.addPoints(top.id, 3, 'referral', { purchaseId: nowhere, role: 'referee', level: 0 }, `purchase:${nowhere}:referee:0`);
+    // 7. Points spent on a reward that was never recorded.
     const spend = await points.spend(referrer.id, 5, 'redeem', {}, `test:${randomUUID()}`);
 
     const problems = (await checkLedger(db)).map((p) => `${p.userId}: ${p.problem}`);
@@ -81,6 +84,7 @@ describe('ledger:verify per-order rules', () => {
       `${buyer.id}: order ${full.orderId}: award purchase:${full.id}:referee:0 (posted 100) is clawed back by more than the award`,
       `${referrer.id}: order ${partial.orderId}: award purchase:${partial.id}:commission:1 (posted 500) is clawed back by more than the refunded share (2500 of 10000)`,
       `${top.id}: clawback ${orphan.transaction.id} takes back award ${ghost}, which does not exist`,
+      `${top.id}: award purchase:${nowhere}:referee:0 names purchase ${nowhere}, which does not exist`,
       `${referrer.id}: redeem spend ${spend.transaction.id} has no reward row`,
     ];
     for (const e of expected) expect(problems.some((p) => p.includes(e)), `${e}\n in\n${problems.join('\n')}`).toBe(true);

@@ -121,7 +121,9 @@ describe('flagged referrals hold their rewards until an admin reviews them', () 
     await jobsIdle(t.app);
     expect(await balances(t.app, referrer.id)).toMatchObject({ pending: 600, available: 0 });
     await review(referral, 'approve').expect(200);
-    expect(await balances(t.app, referrer.id)).toEqual({ total: 600 - 200, available: 400, pending: 0, debt: 0 });
+    // 40% of the bonus (40) and of the commission (200) go back with the release.
+    expect(await balances(t.app, referrer.id)).toEqual({ total: 600 - 40 - 200, available: 360, pending: 0, debt: 0 });
+    expect((await balances(t.app, buyer.id)).total).toBe(100 - 40);
     expect(await checkLedger(db)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSerializable } from '../src/database/serializable';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
+import { RefundSweepService } from '../src/purchases/refund-sweep.service';
 import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
 import { until } from './utils/wait';
@@ -19,10 +20,10 @@ describe('refund settlement', () => {
   });
   afterAll(() => t?.close());
 
-  const complete = async (userId: string, amount: number) => {
+  const complete = async (userId: string, amount: number, awards = 4) => {
     const body = { orderId: `o-${randomUUID()}`, userId, amount, currency: 'USD' };
     await signedPost(t.http, '/api/purchases/completed', body).expect(202);
-    await until(async () => (await orderEntries(t.app, body.orderId)).length, (n) => n === 4);
+    await until(async () => (await orderEntries(t.app, body.orderId)).length, (n) => n === awards);
     await jobsIdle(t.app);
     return body.orderId;
   };
@@ -43,7 +44,7 @@ describe('refund settlement', () => {
     const { top, referrer, buyer } = await referralChain(t.app);
     const orderId = await complete(buyer.id, 10_000);
     await closeAccount(referrer.id);
-    await closeAccount(top.id);
+    await closeAccount(buyer.id);
 
     await refund(orderId).expect(202);
     await until(() => clawedBack(orderId), (c) => Object.values(c).every((v) => v > 0));
@@ -126,6 +127,28 @@ describe('refund settlement', () => {
     expect(new Set(entries.map((e) => e.idempotency_key)).size).toBe(entries.length);
     expect(await checkLedger(db)).toEqual([]);
   }, 60_000);
+
+  it('settles again, daily, a refunded order whose refund job gave up', async () => {
+    const { top, referrer, buyer } = await referralChain(t.app);
+    const full = await complete(buyer.id, 10_000);
+    const partial = await complete(buyer.id, 10_000, 2);
+    // Refunds recorded with no job left to settle them: the state a refund job that ran out of retries leaves.
+    await db.query(`UPDATE purchases SET refunded_amount = amount, status = 'refunded' WHERE order_id = $1`, [full]);
+    await db.query(`UPDATE purchases SET refunded_amount = 5000, status = 'partially_refunded' WHERE order_id = $1`, [partial]);
+    expect((await checkLedger(db)).length).toBeGreaterThan(0);
+
+    const sweep = t.app.get(RefundSweepService);
+    expect(await sweep.run()).toBe(2);
+    await until(() => balances(t.app, top.id), (b) => b.total === 50, 30_000);
+    await jobsIdle(t.app);
+    expect(await clawedBack(full)).toEqual({ 'referee:0': 100, 'referrer:1': 100, 'commission:1': 500, 'commission:2': 100 });
+    expect(await clawedBack(partial)).toEqual({ 'commission:1': 250, 'commission:2': 50 });
+    expect((await balances(t.app, referrer.id)).total).toBe(250);
+    expect(await checkLedger(db)).toEqual([]);
+    expect(await sweep.run()).toBe(0);
+    const [row] = await db.query(`SELECT cron FROM pgboss.schedule WHERE name = 'purchase-refund-sweep'`);
+    expect(row.cron).toBe('20 0 * * *');
+  });
 
   describe('webhooks answered after their commit', () => {
     // The referrer lookup after commit reads `referrals`: renaming the table makes it fail for

@@ -53,7 +53,14 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, query_timeout: 10_000, ...this.options.client });
+    // Timeouts, so that a server that accepts but never answers (half-open, blackholed) is left too.
+    const client = new Client({
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 10_000,
+      ...this.options.client,
+    });
     this.current = client;
     this.live = false;
     // Kept for the client's whole life: an 'error' without a listener would end the process.
@@ -73,8 +80,14 @@ export class PgListener {
     this.live = true;
     this.attempt = 0;
     this.options.outage.recovered();
+    let beating = false;
     this.heartbeatTimer = setInterval(() => {
-      client.query('SELECT 1').catch((e: unknown) => this.lost(client, e));
+      if (beating) return;
+      beating = true;
+      client.query('SELECT 1').then(
+        () => (beating = false),
+        (e: unknown) => this.lost(client, e),
+      );
     }, this.options.heartbeatMs ?? 15_000).unref();
     if (this.everLive) this.options.onReconnected();
     this.everLive = true;

@@ -2,6 +2,7 @@
 export const PURCHASE_REWARD_JOB = 'purchase-reward';
 export const PURCHASE_REFUND_JOB = 'purchase-refund';
 export const PURCHASE_RELEASE_JOB = 'purchase-release';
+export const REFUND_SWEEP_JOB = 'purchase-refund-sweep';
 export const ACTIVE_REFERRALS_JOB = 'referrals-active-refresh';
 export const ACTIVE_REFERRER_JOB = 'referrals-active-refresh-referrer';
 

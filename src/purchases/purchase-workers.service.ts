@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { OrderSettlementService } from './order-settlement.service';
-import { ACTIVE_REFERRALS_JOB, PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
+import { ACTIVE_REFERRALS_JOB, PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData, REFUND_SWEEP_JOB } from './purchase-jobs';
+import { RefundSweepService } from './refund-sweep.service';
 import { PurchaseRewardsService } from './purchase-rewards.service';
 
 /** Registers the purchase queues. Every handler is idempotent: pg-boss re-runs a job whose worker died. */
@@ -16,6 +17,7 @@ export class PurchaseWorkersService implements OnModuleInit {
     private readonly rewards: PurchaseRewardsService,
     private readonly settlement: OrderSettlementService,
     private readonly conversion: ReferralConversionService,
+    private readonly refundSweep: RefundSweepService,
   ) {}
 
   onModuleInit(): void {
@@ -35,6 +37,8 @@ export class PurchaseWorkersService implements OnModuleInit {
     const settle = ({ purchaseId }: PurchaseJobData) => this.settlement.settle(purchaseId);
     this.jobs.register<PurchaseJobData>({ name: PURCHASE_REFUND_JOB, queue, batchSize: 10, handle: settle });
     this.jobs.register<PurchaseJobData>({ name: PURCHASE_RELEASE_JOB, queue, batchSize: 10, handle: settle });
+    // The backstop for a refund job that ran out of retries: its order is settled again daily.
+    this.jobs.register<object>({ name: REFUND_SWEEP_JOB, schedule: '20 0 * * *', handle: async () => void (await this.refundSweep.run()) });
     this.jobs.register<object>({
       name: ACTIVE_REFERRALS_JOB,
       schedule: '10 0 * * *',

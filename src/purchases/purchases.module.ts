@@ -5,6 +5,7 @@ import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRewardsService } from './purchase-rewards.service';
 import { PurchaseWorkersService } from './purchase-workers.service';
+import { RefundSweepService } from './refund-sweep.service';
 import { PurchasesController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
 import { PurchasesService } from './purchases.service';
@@ -20,6 +21,7 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
     OrderSettlementService,
     ActiveReferralsRefresh,
     PurchaseWorkersService,
+    RefundSweepService,
     WebhookSignatureGuard,
   ],
   exports: [PurchasesService, OrderSettlementService, ActiveReferralsRefresh],

@@ -123,6 +123,27 @@ export class PurchasesRepository {
     }));
   }
 
+  /**
+   * Refunded orders whose ledger lags their refund: a posted award clawed back by less than the
+   * refunded share, or a held award of a fully refunded order not voided. Empty while every
+   * refund job has done its work.
+   */
+  async unsettledRefunds(m: EntityManager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT DISTINCT p.id FROM purchases p
+         JOIN point_transactions a ON a.metadata->>'purchaseId' = p.id::text AND a.metadata ? 'purchaseId'
+        WHERE p.refunded_amount > 0 AND a.type = 'earn' AND a.idempotency_key LIKE 'purchase:%'
+          AND ((a.status = 'pending' AND p.refunded_amount >= p.amount)
+            OR (a.status = 'posted' AND COALESCE((
+                  SELECT -sum(c.amount) FROM point_transactions c
+                   WHERE c.metadata->>'purchaseId' = p.id::text AND c.metadata ? 'purchaseId'
+                     AND c.type = 'clawback' AND c.metadata->>'awardKey' = a.idempotency_key), 0)
+                < CASE WHEN p.refunded_amount >= p.amount THEN a.amount
+                       ELSE floor(a.amount::numeric * p.refunded_amount / p.amount) END))`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async referralStatuses(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows: Array<{ id: string; status: string }> = await m.query(`SELECT id, status FROM referrals WHERE id = ANY($1::uuid[])`, [ids]);

@@ -45,7 +45,16 @@ $('redeem').onsubmit = (e) => { e.preventDefault(); const f = e.target; guard(as
 
 const socket = io({ auth: { token: api.token() } });
 socket.on('connect_error', () => feed('Live updates unavailable'));
-socket.on('points-updated', (e) => { feed(`Points ${e.delta > 0 ? '+' : ''}${e.delta}`); refresh(); });
+// seq grows with every change of the balances: an older event than one already shown is dropped.
+let lastSeq = 0;
+socket.on('points-updated', (e) => {
+  if (e.seq <= lastSeq) return;
+  lastSeq = e.seq;
+  feed(`Points ${e.delta > 0 ? '+' : ''}${e.delta}`);
+  refresh();
+});
+// Sent on every (re)connect: changes made meanwhile are not replayed, so fetch what is shown.
+socket.on('resync', () => refresh());
 socket.on('level-up', (e) => feed(`Level up: ${e.levelName}!`));
 socket.on('referral-signup', (e) => { feed(`${e.refereeName} joined with your link`); loadReferrals(); });
 socket.on('new-notification', (e) => feed(`${e.title}: ${e.message}`));
