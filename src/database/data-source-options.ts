@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
+import { GuardedClient } from './guarded-client';
 import { migrations } from './migrations';
 
 export function dataSourceOptions(url: string): DataSourceOptions {
@@ -15,6 +16,6 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     // While the database is away a request waits at most connectionTimeoutMillis for a connection
     // and then answers 503, instead of queueing until the client gives up. keepAlive finds
     // connections a proxy or failover dropped silently.
-    extra: { max: 20, application_name: 'referral-points', connectionTimeoutMillis: 5_000, keepAlive: true },
+    extra: { Client: GuardedClient, max: 20, application_name: 'referral-points', connectionTimeoutMillis: 5_000, keepAlive: true },
   };
 }

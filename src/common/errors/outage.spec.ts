@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { isDatabaseOutage, outageResponse } from './outage';
 
@@ -14,6 +14,8 @@ describe('isDatabaseOutage', () => {
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
     ['a query failure wrapping one', new QueryFailedError('SELECT 1', [], pgError('57P01'))],
     ['an error caused by one', new Error('wrapped', { cause: pgError('08001') })],
+    ['a runner released by its failed connection', new QueryRunnerAlreadyReleasedError()],
+    ['a manager whose runner was released', new QueryRunnerProviderAlreadyReleasedError()],
     ['every address refused', new AggregateError([Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })])],
   ])('is true for %s', (_name, error) => {
     expect(isDatabaseOutage(error)).toBe(true);

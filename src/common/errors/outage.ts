@@ -17,6 +17,10 @@ const MESSAGES = [
   /client has encountered a connection error/i,
   /cannot use a pool after calling end/i,
   /driver not connected/i,
+  // TypeORM releases a query runner whose connection failed; the next query (a commit, even) then
+  // meets a released runner, and whether that commit landed is unknown: an outage, not a bug.
+  /query runner already released/i,
+  /connection provided by a query runner was already released/i,
 ];
 
 /** True when `error` (or what it wraps) is the database being unreachable: an outage, answered 503. */
