@@ -8,6 +8,8 @@ import { RolesGuard } from './guards/roles.guard';
 import { jwtKey } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
+import { AccountStateRepository } from './account-state.repository';
+import { SessionValidator } from './session-validator';
 
 /** Token signing and the guards every module's controllers use. */
 @Global()
@@ -22,7 +24,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  providers: [JwtStrategy, TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
-  exports: [TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  providers: [JwtStrategy, TokenService, AccountStateRepository, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  exports: [TokenService, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
 })
 export class AuthCoreModule {}

@@ -3,12 +3,17 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AccessTokenPayload, AuthUser } from './auth-user';
+import { accessTokenClaims } from './access-token-claims';
+import { AuthUser } from './auth-user';
 import { jwtKey } from './jwt-key';
+import { SessionValidator } from './session-validator';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sessions: SessionValidator,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: jwtKey(config),
@@ -17,7 +22,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: AccessTokenPayload): AuthUser {
-    return { id: payload.sub, role: payload.role };
+  /** False (401) for claims this service never issues and for an account that no longer honours them. */
+  async validate(payload: unknown): Promise<AuthUser | false> {
+    const claims = accessTokenClaims(payload);
+    return (claims && (await this.sessions.validate(claims))) || false;
   }
 }

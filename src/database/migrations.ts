@@ -13,6 +13,7 @@ import { CreateReferralRankCounts1763700500100 } from '../../migrations/17637005
 import { LightenReferralClicks1763700500200 } from '../../migrations/1763700500200-LightenReferralClicks';
 import { IndexHeldAwards1763700500300 } from '../../migrations/1763700500300-IndexHeldAwards';
 import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-DropEmailCanonical';
+import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   LightenReferralClicks1763700500200,
   IndexHeldAwards1763700500300,
   DropEmailCanonical1763700500400,
+  CreateAccountSecurity1763800400000,
 ];

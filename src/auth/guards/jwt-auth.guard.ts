@@ -12,7 +12,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
-/** Reads the bearer token when there is a valid one; anonymous callers pass with no user. */
+/**
+ * Reads the bearer token when there is a valid one; anonymous callers pass with no user. For
+ * public endpoints only: a token not honoured (expired, revoked, a closed account) reads as anonymous.
+ */
 @Injectable()
 export class OptionalJwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<T = AuthUser>(_error: unknown, user: T | false): T {

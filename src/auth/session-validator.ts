@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokenPayload, AuthUser } from './auth-user';
+import { AccountState, AccountStateRepository } from './account-state.repository';
+
+/**
+ * How long an instance trusts what it read about an account. A demotion, reset or closure made
+ * anywhere (another instance, the CLI) is seen by every instance within this; the instance
+ * that made it drops its entry at once.
+ */
+export const ACCOUNT_STATE_TTL_MS = 2_000;
+const MAX_ENTRIES = 50_000;
+
+interface Entry {
+  state: AccountState | null;
+  readAt: number;
+}
+
+/**
+ * A token is honoured only while its account is open with the role and token version it was
+ * issued for (API.md, Auth). Every request and socket re-validation goes through here.
+ */
+@Injectable()
+export class SessionValidator {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<AccountState | null>>();
+
+  constructor(private readonly accounts: AccountStateRepository) {}
+
+  async validate(claims: AccessTokenPayload): Promise<AuthUser | undefined> {
+    const state = await this.stateOf(claims.sub);
+    return state && honours(state, claims) ? { id: claims.sub, role: state.role } : undefined;
+  }
+
+  /** Which of these token claims still hold, read fresh (the socket sweep); refreshes the cache. */
+  async stillValid(claims: AccessTokenPayload[]): Promise<boolean[]> {
+    const ids = [...new Set(claims.map((c) => c.sub))];
+    const states = new Map<string, AccountState>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      for (const [id, state] of await this.accounts.openAccounts(ids.slice(i, i + 1000))) states.set(id, state);
+    }
+    const now = Date.now();
+    for (const id of ids) this.remember(id, states.get(id) ?? null, now);
+    return claims.map((c) => {
+      const state = states.get(c.sub);
+      return state !== undefined && honours(state, c);
+    });
+  }
+
+  /** Forgets what this instance knows of the account, after a change made here. */
+  invalidate(userId: string): void {
+    this.cache.delete(userId);
+    this.inFlight.delete(userId);
+  }
+
+  private stateOf(userId: string): Promise<AccountState | null> {
+    const hit = this.cache.get(userId);
+    if (hit && Date.now() - hit.readAt < ACCOUNT_STATE_TTL_MS) return Promise.resolve(hit.state);
+    let pending = this.inFlight.get(userId);
+    if (!pending) {
+      const readAt = Date.now();
+      const read: Promise<AccountState | null> = this.accounts
+        .openAccounts([userId])
+        .then((states) => {
+          const state = states.get(userId) ?? null;
+          // A read that an invalidation overtook may predate the change: it is not kept.
+          if (this.inFlight.get(userId) === read) this.remember(userId, state, readAt);
+          return state;
+        })
+        .finally(() => {
+          if (this.inFlight.get(userId) === read) this.inFlight.delete(userId);
+        });
+      this.inFlight.set(userId, (pending = read));
+    }
+    return pending;
+  }
+
+  private remember(userId: string, state: AccountState | null, readAt: number): void {
+    this.cache.delete(userId);
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(userId, { state, readAt });
+  }
+}
+
+function honours(state: AccountState, claims: AccessTokenPayload): boolean {
+  return state.role === claims.role && state.tokenVersion === claims.ver;
+}
