@@ -16,8 +16,11 @@ interface Entry {
 }
 
 /**
- * A token is honoured only while its account is open with the role and token version it was
- * issued for (API.md, Auth). Every request and socket re-validation goes through here.
+ * A token is honoured only while its account is open with the token version it was issued
+ * for (bumped by a reset or closure), and never with more than the role the account has now:
+ * a demoted admin's token acts as a user's (403 on admin endpoints), and a promoted user's
+ * token stays a user's until the next log-in (API.md, Auth). Every request and socket
+ * re-validation goes through here.
  */
 @Injectable()
 export class SessionValidator {
@@ -27,23 +30,22 @@ export class SessionValidator {
   constructor(private readonly accounts: AccountStateRepository) {}
 
   async validate(claims: AccessTokenPayload): Promise<AuthUser | undefined> {
-    const state = await this.stateOf(claims.sub);
-    return state && honours(state, claims) ? { id: claims.sub, role: state.role } : undefined;
+    return honoured(await this.stateOf(claims.sub), claims);
   }
 
-  /** Which of these token claims still hold, read fresh (the socket sweep); refreshes the cache. */
-  async stillValid(claims: AccessTokenPayload[]): Promise<boolean[]> {
-    const ids = [...new Set(claims.map((c) => c.sub))];
+  /**
+   * For each session (the claims and the caller they were honoured as), whether they are still
+   * honoured as that same caller, read fresh (the socket sweep); refreshes the cache.
+   */
+  async stillValid(sessions: Array<{ claims: AccessTokenPayload; user: AuthUser }>): Promise<boolean[]> {
+    const ids = [...new Set(sessions.map((s) => s.claims.sub))];
+    const readAt = Date.now();
     const states = new Map<string, AccountState>();
     for (let i = 0; i < ids.length; i += 1000) {
       for (const [id, state] of await this.accounts.openAccounts(ids.slice(i, i + 1000))) states.set(id, state);
     }
-    const now = Date.now();
-    for (const id of ids) this.remember(id, states.get(id) ?? null, now);
-    return claims.map((c) => {
-      const state = states.get(c.sub);
-      return state !== undefined && honours(state, c);
-    });
+    for (const id of ids) this.remember(id, states.get(id) ?? null, readAt);
+    return sessions.map(({ claims, user }) => honoured(states.get(claims.sub) ?? null, claims)?.role === user.role);
   }
 
   /** Forgets what this instance knows of the account, after a change made here. */
@@ -81,6 +83,7 @@ export class SessionValidator {
   }
 }
 
-function honours(state: AccountState, claims: AccessTokenPayload): boolean {
-  return state.role === claims.role && state.tokenVersion === claims.ver;
+function honoured(state: AccountState | null, claims: AccessTokenPayload): AuthUser | undefined {
+  if (!state || state.tokenVersion !== claims.ver) return undefined;
+  return { id: claims.sub, role: state.role === 'admin' && claims.role === 'admin' ? 'admin' : 'user' };
 }

@@ -1,18 +1,18 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { AccessTokenPayload } from '../auth/auth-user';
+import { AccessTokenPayload, AuthUser } from '../auth/auth-user';
 import { SessionValidator } from '../auth/session-validator';
 
 /** How often each instance re-checks its sockets' tokens: a demotion by the CLI, or a change on another instance, lands within this plus a query. */
 export const SOCKET_SWEEP_MS = 2_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
-type TrackedSocket = Pick<Socket, 'id' | 'disconnect' | 'once'> & { data: { claims?: AccessTokenPayload } };
+type TrackedSocket = Pick<Socket, 'id' | 'disconnect' | 'once'> & { data: { claims?: AccessTokenPayload; user?: AuthUser } };
 
 /**
  * Keeps open sockets honest to their tokens: each is dropped when its token expires (a timer
  * per socket), and the periodic sweep drops those whose account was closed, demoted or had
- * its password reset (API.md, Auth: "and on open sockets").
+ * its password reset, or whose role changed since it connected (API.md, Auth: "and on open sockets").
  */
 @Injectable()
 export class SocketSessions implements OnModuleDestroy {
@@ -25,7 +25,7 @@ export class SocketSessions implements OnModuleDestroy {
 
   track(socket: TrackedSocket): void {
     const claims = socket.data.claims;
-    if (!claims) return void socket.disconnect(true);
+    if (!claims || !socket.data.user) return void socket.disconnect(true);
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, claims.exp * 1000 - Date.now())));
     expiry.unref();
     this.sockets.set(socket.id, socket);
@@ -42,7 +42,7 @@ export class SocketSessions implements OnModuleDestroy {
     this.sweeping = true;
     try {
       const sockets = [...this.sockets.values()];
-      const valid = await this.sessions.stillValid(sockets.map((s) => s.data.claims!));
+      const valid = await this.sessions.stillValid(sockets.map((s) => ({ claims: s.data.claims!, user: s.data.user! })));
       let dropped = 0;
       sockets.forEach((socket, i) => {
         if (valid[i]) return;
