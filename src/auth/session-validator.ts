@@ -26,6 +26,8 @@ interface Entry {
 export class SessionValidator {
   private readonly cache = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<AccountState | null>>();
+  /** When each account was last invalidated here: a read begun before that may predate the change and is not kept. */
+  private readonly invalidatedAt = new Map<string, number>();
 
   constructor(private readonly accounts: AccountStateRepository) {}
 
@@ -50,8 +52,13 @@ export class SessionValidator {
 
   /** Forgets what this instance knows of the account, after a change made here. */
   invalidate(userId: string): void {
+    const now = Date.now();
     this.cache.delete(userId);
     this.inFlight.delete(userId);
+    this.invalidatedAt.set(userId, now);
+    if (this.invalidatedAt.size > MAX_ENTRIES) {
+      for (const [id, at] of this.invalidatedAt) if (now - at > ACCOUNT_STATE_TTL_MS) this.invalidatedAt.delete(id);
+    }
   }
 
   private stateOf(userId: string): Promise<AccountState | null> {
@@ -64,8 +71,7 @@ export class SessionValidator {
         .openAccounts([userId])
         .then((states) => {
           const state = states.get(userId) ?? null;
-          // A read that an invalidation overtook may predate the change: it is not kept.
-          if (this.inFlight.get(userId) === read) this.remember(userId, state, readAt);
+          this.remember(userId, state, readAt);
           return state;
         })
         .finally(() => {
@@ -77,6 +83,7 @@ export class SessionValidator {
   }
 
   private remember(userId: string, state: AccountState | null, readAt: number): void {
+    if ((this.invalidatedAt.get(userId) ?? -Infinity) >= readAt) return;
     this.cache.delete(userId);
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(userId, { state, readAt });
