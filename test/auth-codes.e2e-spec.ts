@@ -124,7 +124,11 @@ describe('sign-up takeover, code guesses and password reset over HTTP', () => {
       expect(unknown.body).toEqual({ status: 'verification-sent', email: ghost });
       expect(Object.keys(known.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
       expect(await outbox.code(user.email)).toMatch(/^\d{6}$/);
+      const requestState = async (address: string) =>
+        (await db.query(`SELECT state FROM pgboss.job WHERE name = 'auth.code-request' AND data->>'email' = $1`, [address]))[0]?.state;
+      await until(() => requestState(ghost), (state) => state === 'completed', 10_000);
       expect(await mailJobs(ghost)).toBe(0);
+      expect(outbox.to(ghost)).toHaveLength(0);
     });
 
     it('sets the new password with the mailed code, and tokens and sockets from before stop working', async () => {

@@ -12,6 +12,7 @@ import { GoogleSignInService } from './google/google-sign-in.service';
 import { GoogleStrategy } from './google/google.strategy';
 import { CodeFailuresRepository } from './code-failures.repository';
 import { CodeGate } from './code-gate';
+import { CodeRequestsService } from './code-requests.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { PasswordResetService } from './password-reset.service';
@@ -32,6 +33,7 @@ import { VerificationCodes } from './verification-codes';
     PasswordHasher,
     CodeFailuresRepository,
     CodeGate,
+    CodeRequestsService,
     LoginThrottle,
     PasswordResetsRepository,
     PasswordResetService,

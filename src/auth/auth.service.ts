@@ -13,6 +13,7 @@ import { SignUpDto, SignUpResponseDto } from './dto/sign-up.dto';
 import { VerifyEmailCodeDto } from './dto/verify-email-code.dto';
 import { PasswordHasher } from './password-hasher';
 import { PendingSignupsRepository } from './pending-signups.repository';
+import { CodeRequestsService } from './code-requests.service';
 import { CodeGate, CodeRejection, codeRejectionError } from './code-gate';
 import { LoginThrottle } from './login-throttle';
 import { normaliseEmail } from './normalise-email';
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly realtime: RealtimeService,
     private readonly gate: CodeGate,
     private readonly throttle: LoginThrottle,
+    private readonly codeRequests: CodeRequestsService,
   ) {}
 
   /**
@@ -76,16 +78,10 @@ export class AuthService {
     return { status: 'verification-sent', email };
   }
 
-  /** Always succeeds from the caller's view: whether the email is pending is not revealed. */
+  /** Always succeeds from the caller's view: whether the email is pending is not revealed, not even by timing. */
   async resendCode(rawEmail: string): Promise<SignUpResponseDto> {
     const email = normaliseEmail(rawEmail);
-    const code = this.codes.generate();
-    await this.db.transaction(async (manager) => {
-      const name = await this.pending.replaceCode(manager, email, this.codes.hash(email, code));
-      if (name !== undefined) {
-        await this.mail.enqueueVerificationCode(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
-      }
-    });
+    await this.codeRequests.request('sign-up', email);
     return { status: 'verification-sent', email };
   }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MailService } from '../mail/mail.service';
 import { RealtimeService } from '../notifications/realtime.service';
 import { UsersService } from '../users/users.service';
 import { AuthErrorCode } from './auth.exception';
+import { CodeRequestsService } from './code-requests.service';
 import { CodeGate, CodeRejection, codeRejectionError } from './code-gate';
 import { LoginResponseDto } from './dto/auth-response.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
@@ -13,7 +13,6 @@ import { PasswordHasher } from './password-hasher';
 import { PasswordResetsRepository } from './password-resets.repository';
 import { SessionValidator } from './session-validator';
 import { TokenService } from './token.service';
-import { CODE_TTL_MINUTES, VerificationCodes } from './verification-codes';
 
 /** Forgotten passwords: a mailed code, then a new password that revokes every older token. */
 @Injectable()
@@ -22,26 +21,18 @@ export class PasswordResetService {
     private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly resets: PasswordResetsRepository,
-    private readonly codes: VerificationCodes,
+    private readonly codeRequests: CodeRequestsService,
     private readonly gate: CodeGate,
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly sessions: SessionValidator,
-    private readonly mail: MailService,
     private readonly realtime: RealtimeService,
   ) {}
 
-  /**
-   * The same answer whether or not the account exists; the code is issued by one statement
-   * either way, and only the mail job is extra (it leaves with the commit, not the answer).
-   */
+  /** 202 whatever the email: the code is issued and mailed by a job when the account exists (CodeRequestsService). */
   async forgotPassword(rawEmail: string): Promise<SignUpResponseDto> {
     const email = normaliseEmail(rawEmail);
-    const code = this.codes.generate();
-    await this.db.transaction(async (manager) => {
-      const name = await this.resets.issue(manager, email, this.codes.hash(email, code));
-      if (name !== undefined) await this.mail.enqueuePasswordReset(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
-    });
+    await this.codeRequests.request('password-reset', email);
     return { status: 'verification-sent', email };
   }
 
