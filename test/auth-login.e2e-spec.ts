@@ -158,11 +158,12 @@ describe('rate limits at the default scale', () => {
       // Counters live in the database this file shares with the tests above: start from none.
       await t.app.get(DataSource).query(`DELETE FROM rate_limits`);
       const statuses: number[] = [];
+      // A new email each time: this is the per-IP limit, not the per-account one.
       for (let i = 0; i < RATE_LIMIT_POLICIES.login.points; i++) {
-        statuses.push((await t.http.post('/api/auth/login').send({ email: 'limit@example.com', password: 'whatever1' })).status);
+        statuses.push((await t.http.post('/api/auth/login').send({ email: `limit-${i}@example.com`, password: 'whatever1' })).status);
       }
       expect(statuses).toEqual(Array(RATE_LIMIT_POLICIES.login.points).fill(401));
-      const limited = await t.http.post('/api/auth/login').send({ email: 'limit@example.com', password: 'whatever1' });
+      const limited = await t.http.post('/api/auth/login').send({ email: 'limit-last@example.com', password: 'whatever1' });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {

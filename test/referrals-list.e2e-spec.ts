@@ -155,10 +155,10 @@ describe('GET /api/points/referrals', () => {
       await list('garbage').expect(401);
     });
 
-    it('answers 404 USER_NOT_FOUND for a deleted account', async () => {
+    it('answers 401 UNAUTHORIZED for a deleted account, as every endpoint does', async () => {
       const gone = await user('Gone');
       await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [gone.id]);
-      expect((await list(gone.token).expect(404)).body.code).toBe('USER_NOT_FOUND');
+      expect((await list(gone.token).expect(401)).body.code).toBe('UNAUTHORIZED');
     });
   });
 });

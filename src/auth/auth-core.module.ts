@@ -6,8 +6,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { jwtKey } from './jwt-key';
-import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
+import { AccountStateRepository } from './account-state.repository';
+import { SessionValidator } from './session-validator';
 
 /** Token signing and the guards every module's controllers use. */
 @Global()
@@ -19,10 +20,11 @@ import { TokenService } from './token.service';
       useFactory: (config: AppConfig) => ({
         secret: jwtKey(config),
         signOptions: { expiresIn: '1h', algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
   ],
-  providers: [JwtStrategy, TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
-  exports: [TokenService, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  providers: [TokenService, AccountStateRepository, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  exports: [TokenService, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
 })
 export class AuthCoreModule {}

@@ -6,7 +6,11 @@ export interface AuthUser {
   role: UserRole;
 }
 
+/** What an access token carries: the account, and the role and token version it was issued for. */
 export interface AccessTokenPayload {
   sub: string;
   role: UserRole;
+  ver: number;
+  iat?: number;
+  exp: number;
 }

@@ -4,12 +4,19 @@ import { APP_CONFIG } from '../config/config.module';
 import { MailModule } from '../mail/mail.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { UsersModule } from '../users/users.module';
+import { AccountClosureService } from './account-closure.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignInService } from './google/google-sign-in.service';
 import { GoogleStrategy } from './google/google.strategy';
+import { CodeFailuresRepository } from './code-failures.repository';
+import { CodeGate } from './code-gate';
+import { CodeRequestsService } from './code-requests.service';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { PasswordResetService } from './password-reset.service';
+import { PasswordResetsRepository } from './password-resets.repository';
 import { PendingSignupsCleanupService } from './pending-signups-cleanup.service';
 import { PendingSignupsRepository } from './pending-signups.repository';
 import { VerificationCodes } from './verification-codes';
@@ -24,6 +31,13 @@ import { VerificationCodes } from './verification-codes';
     PendingSignupsCleanupService,
     VerificationCodes,
     PasswordHasher,
+    CodeFailuresRepository,
+    CodeGate,
+    CodeRequestsService,
+    LoginThrottle,
+    PasswordResetsRepository,
+    PasswordResetService,
+    AccountClosureService,
     {
       // Registers the passport strategy only when Google is configured; the guard answers 404 otherwise.
       provide: GoogleStrategy,

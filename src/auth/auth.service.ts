@@ -13,10 +13,12 @@ import { SignUpDto, SignUpResponseDto } from './dto/sign-up.dto';
 import { VerifyEmailCodeDto } from './dto/verify-email-code.dto';
 import { PasswordHasher } from './password-hasher';
 import { PendingSignupsRepository } from './pending-signups.repository';
+import { CodeRequestsService } from './code-requests.service';
+import { CodeGate, CodeRejection, codeRejectionError } from './code-gate';
+import { LoginThrottle } from './login-throttle';
+import { normaliseEmail } from './normalise-email';
 import { TokenService } from './token.service';
-import { CODE_TTL_MINUTES, MAX_CODE_ATTEMPTS, VerificationCodes } from './verification-codes';
-
-const normaliseEmail = (email: string) => email.trim().toLowerCase();
+import { CODE_TTL_MINUTES, VerificationCodes } from './verification-codes';
 
 /** Email sign-up with a mailed code, verification, and password login. */
 @Injectable()
@@ -31,6 +33,9 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly mail: MailService,
     private readonly realtime: RealtimeService,
+    private readonly gate: CodeGate,
+    private readonly throttle: LoginThrottle,
+    private readonly codeRequests: CodeRequestsService,
   ) {}
 
   /**
@@ -45,7 +50,11 @@ export class AuthService {
     return code;
   }
 
-  /** `cookieCode` is the `ref` cookie, used when the body names no code. */
+  /**
+   * `cookieCode` is the `ref` cookie, used when the body names no code. A sign-up for an email
+   * already pending changes nothing of it: it re-sends a code for the first one, so nobody can
+   * replace the password that the mailbox owner's code will activate.
+   */
   async signUp(input: SignUpDto, cookieCode: string | undefined, signals: ClientSignals): Promise<SignUpResponseDto> {
     const email = normaliseEmail(input.email);
     if (await this.users.findActiveByEmail(email)) {
@@ -55,7 +64,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(input.password);
     const code = this.codes.generate();
     await this.db.transaction(async (manager) => {
-      await this.pending.upsert(manager, {
+      const name = await this.pending.createOrReissue(manager, {
         email,
         name: input.name,
         passwordHash,
@@ -64,21 +73,15 @@ export class AuthService {
         signupIp: signals.ip,
         signupDeviceId: signals.deviceId,
       });
-      await this.mail.enqueueVerificationCode(manager, { to: email, name: input.name, code, expiresInMinutes: CODE_TTL_MINUTES });
+      await this.mail.enqueueVerificationCode(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
     });
     return { status: 'verification-sent', email };
   }
 
-  /** Always succeeds from the caller's view: whether the email is pending is not revealed. */
+  /** Always succeeds from the caller's view: whether the email is pending is not revealed, not even by timing. */
   async resendCode(rawEmail: string): Promise<SignUpResponseDto> {
     const email = normaliseEmail(rawEmail);
-    const code = this.codes.generate();
-    await this.db.transaction(async (manager) => {
-      const name = await this.pending.replaceCode(manager, email, this.codes.hash(email, code));
-      if (name !== undefined) {
-        await this.mail.enqueueVerificationCode(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
-      }
-    });
+    await this.codeRequests.request('sign-up', email);
     return { status: 'verification-sent', email };
   }
 
@@ -87,17 +90,15 @@ export class AuthService {
     let outcome;
     try {
       outcome = await this.db.transaction(async (manager) => {
+        await this.gate.lock(manager, 'sign-up', email);
         const pending = await this.pending.lockByEmail(manager, email);
-        if (!pending) return { error: AuthErrorCode.INVALID_CODE } as const;
-        if (pending.attempts >= MAX_CODE_ATTEMPTS) return { error: AuthErrorCode.TOO_MANY_ATTEMPTS } as const;
-        if (pending.expired) return { error: AuthErrorCode.CODE_EXPIRED } as const;
-        if (!this.codes.matches(email, input.code, pending.codeHash)) {
-          await this.pending.countFailedAttempt(manager, pending.id);
-          return { error: AuthErrorCode.INVALID_CODE } as const;
-        }
+        const rejection = await this.gate.judge(manager, { purpose: 'sign-up', email, code: input.code }, pending, () =>
+          this.pending.countFailedAttempt(manager, pending!.id),
+        );
+        if (rejection || !pending) return { rejection: rejection ?? ({ error: AuthErrorCode.INVALID_CODE } as CodeRejection) };
         if (await this.users.findActiveByEmail(email, { manager })) {
           await this.pending.delete(manager, pending.id);
-          return { error: AuthErrorCode.EMAIL_TAKEN } as const;
+          return { taken: true } as const;
         }
         const ip = pending.signupIp ?? signals.ip;
         const deviceId = pending.signupDeviceId ?? signals.deviceId;
@@ -124,40 +125,31 @@ export class AuthService {
       if (isUniqueViolation(error, 'users_email_key')) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
       throw error;
     }
-    if (outcome.error) throw verifyError(outcome.error);
+    if (outcome.rejection) throw codeRejectionError(outcome.rejection);
+    if ('taken' in outcome) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
     this.realtime.publish(outcome.events);
     return {
-      accessToken: this.tokens.sign({ id: outcome.user.id, role: outcome.user.role }),
+      accessToken: this.tokens.sign({ id: outcome.user.id, role: outcome.user.role, tokenVersion: outcome.user.tokenVersion }),
       user: this.users.toDto(outcome.user),
       referral: outcome.referral ? { status: outcome.referral.status, reasons: outcome.referral.reasons } : null,
     };
   }
 
-  async login(input: LoginDto): Promise<LoginResponseDto> {
-    const user = await this.users.findActiveByEmail(normaliseEmail(input.email), { withPassword: true });
+  async login(input: LoginDto, signals: ClientSignals): Promise<LoginResponseDto> {
+    const email = normaliseEmail(input.email);
+    const attempt = await this.throttle.begin(email, signals);
+    const user = await this.users.findActiveByEmail(email, { withPassword: true });
     const valid = user?.passwordHash
       ? await this.passwords.verify(user.passwordHash, input.password)
       : await this.passwords.verifyDummy(input.password);
     if (!user || !valid) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct');
-    return { accessToken: this.tokens.sign({ id: user.id, role: user.role }), user: this.users.toDto(user) };
+    await this.throttle.succeeded(attempt);
+    return { accessToken: this.tokens.sign({ id: user.id, role: user.role, tokenVersion: user.tokenVersion }), user: this.users.toDto(user) };
   }
 
   async me(userId: string) {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthException(AuthErrorCode.UNAUTHORIZED, 'This account no longer exists');
     return this.users.toDto(user);
-  }
-}
-
-function verifyError(code: AuthErrorCode): InstanceType<typeof AuthException> {
-  switch (code) {
-    case AuthErrorCode.TOO_MANY_ATTEMPTS:
-      return new AuthException(code, 'Too many wrong codes: request a new code');
-    case AuthErrorCode.CODE_EXPIRED:
-      return new AuthException(code, 'This code has expired: request a new code');
-    case AuthErrorCode.EMAIL_TAKEN:
-      return new AuthException(code, 'An account with this email already exists');
-    default:
-      return new AuthException(AuthErrorCode.INVALID_CODE, 'The code is not correct');
   }
 }

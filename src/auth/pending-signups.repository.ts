@@ -28,17 +28,21 @@ export interface LockedPendingSignup {
 /** SQL over `pending_signups`; every method runs in the caller's transaction. Expiry uses the database clock. */
 @Injectable()
 export class PendingSignupsRepository {
-  /** One row per email: a repeat sign-up replaces it (new code, attempts reset), atomically under concurrency. */
-  async upsert(manager: EntityManager, row: PendingSignupInput): Promise<void> {
-    await manager.query(
+  /**
+   * One row per email, atomically under concurrency. A repeat sign-up never changes what is
+   * pending (password, name, referral code, signals): it only issues a new code for the first
+   * one (API.md). The pending row's name, to address the mail.
+   */
+  async createOrReissue(manager: EntityManager, row: PendingSignupInput): Promise<string> {
+    const [pending] = (await manager.query(
       `INSERT INTO pending_signups (email, name, password_hash, code_hash, attempts, expires_at, referral_code, signup_ip, signup_device_id)
        VALUES ($1, $2, $3, $4, 0, now() + make_interval(mins => $5), $6, $7, $8)
        ON CONFLICT (email) DO UPDATE SET
-         name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, code_hash = EXCLUDED.code_hash,
-         attempts = 0, expires_at = EXCLUDED.expires_at, referral_code = EXCLUDED.referral_code,
-         signup_ip = EXCLUDED.signup_ip, signup_device_id = EXCLUDED.signup_device_id, updated_at = now()`,
+         code_hash = EXCLUDED.code_hash, attempts = 0, expires_at = EXCLUDED.expires_at, updated_at = now()
+       RETURNING name`,
       [row.email, row.name, row.passwordHash, row.codeHash, CODE_TTL_MINUTES, row.referralCode, row.signupIp, row.signupDeviceId],
-    );
+    )) as Array<{ name: string }>;
+    return pending.name;
   }
 
   /** Issues a new code for a pending email; its name when there is one (to address the mail), else undefined. */

@@ -14,6 +14,7 @@ import { LightenReferralClicks1763700500200 } from '../../migrations/17637005002
 import { IndexHeldAwards1763700500300 } from '../../migrations/1763700500300-IndexHeldAwards';
 import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-DropEmailCanonical';
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
+import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   IndexHeldAwards1763700500300,
   DropEmailCanonical1763700500400,
   AddPointsSeq1763800100000,
+  CreateAccountSecurity1763800400000,
 ];

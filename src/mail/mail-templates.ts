@@ -9,3 +9,13 @@ export function verificationCodeMail(input: { to: string; name: string; code: st
       `It expires in ${input.expiresInMinutes} minutes. If you did not sign up, ignore this mail.\n`,
   };
 }
+
+export function passwordResetMail(input: { to: string; name: string; code: string; expiresInMinutes: number }): MailMessage {
+  return {
+    to: input.to,
+    subject: `Your password reset code: ${input.code}`,
+    text:
+      `Hello ${input.name},\n\nyour code to choose a new password is ${input.code}.\n` +
+      `It expires in ${input.expiresInMinutes} minutes. If you did not ask for it, ignore this mail: your password stays as it is.\n`,
+  };
+}

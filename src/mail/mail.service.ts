@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { JobsService } from '../jobs/jobs.service';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
-import { verificationCodeMail } from './mail-templates';
+import { passwordResetMail, verificationCodeMail } from './mail-templates';
 
 export const MAIL_SEND_JOB = 'mail.send';
 
@@ -14,7 +14,15 @@ export interface VerificationCodeMailJob {
   expiresInMinutes: number;
 }
 
-export type MailJob = VerificationCodeMailJob;
+export interface PasswordResetMailJob {
+  kind: 'password-reset';
+  to: string;
+  name: string;
+  code: string;
+  expiresInMinutes: number;
+}
+
+export type MailJob = VerificationCodeMailJob | PasswordResetMailJob;
 
 /** Mails leave through a pg-boss job, enqueued in the transaction of the change that causes them. */
 @Injectable()
@@ -40,11 +48,18 @@ export class MailService implements OnModuleInit {
     await this.jobs.send<MailJob>(MAIL_SEND_JOB, { kind: 'verification-code', ...mail }, { manager });
   }
 
+  /** Enqueues the password-reset code mail; commits (or rolls back) with `manager`'s transaction. */
+  async enqueuePasswordReset(manager: EntityManager, mail: Omit<PasswordResetMailJob, 'kind'>): Promise<void> {
+    await this.jobs.send<MailJob>(MAIL_SEND_JOB, { kind: 'password-reset', ...mail }, { manager });
+  }
+
   /** Sends one mail; a retry may send it again (at-least-once), which is harmless for a code. */
   async deliver(job: MailJob): Promise<void> {
     switch (job.kind) {
       case 'verification-code':
         return this.transport.send(verificationCodeMail(job));
+      case 'password-reset':
+        return this.transport.send(passwordResetMail(job));
     }
   }
 }

@@ -1,12 +1,14 @@
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { AuthUser } from '../auth/auth-user';
+import { AccessTokenPayload, AuthUser } from '../auth/auth-user';
 import { TokenService } from '../auth/token.service';
 import { ServerToClientEvents, userRoom } from './realtime-events';
 import { RealtimeService } from './realtime.service';
+import { SocketSessions } from './socket-sessions';
 
-type RealtimeServer = Server<Record<string, never>, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
-type RealtimeSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
+type RealtimeServer = Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
+type RealtimeSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
+type SocketData = { user?: AuthUser; claims?: AccessTokenPayload };
 
 /**
  * Server-to-client only: each socket joins its own `user-{id}` room and nothing else. There
@@ -17,15 +19,22 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
   constructor(
     private readonly tokens: TokenService,
     private readonly realtime: RealtimeService,
+    private readonly sessions: SocketSessions,
   ) {}
 
   afterInit(server: RealtimeServer): void {
     // Refusing in a middleware gives the client a `connect_error`, not a connect then a drop.
     server.use((socket, next) => {
-      const user = this.tokens.verify(socket.handshake.auth?.token);
-      if (!user) return next(new Error('unauthorized'));
-      socket.data.user = user;
-      next();
+      this.tokens.verify(socket.handshake.auth?.token).then(
+        (verified) => {
+          if (!verified) return next(new Error('unauthorized'));
+          socket.data.user = verified.user;
+          socket.data.claims = verified.claims;
+          next();
+        },
+        // The account could not be read (database down): refused, the client retries.
+        () => next(new Error('unavailable')),
+      );
     });
     this.realtime.attach(server);
   }
@@ -37,6 +46,7 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
       return;
     }
     void socket.join(userRoom(user.id));
+    this.sessions.track(socket);
     this.sendResync(socket);
   }
 

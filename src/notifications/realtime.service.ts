@@ -45,6 +45,16 @@ export class RealtimeService {
     this.order.push(e);
   }
 
+  /** Disconnects every socket of the user, on every instance (through the adapter): its tokens were revoked. */
+  disconnectUser(userId: string): void {
+    if (!this.server) return;
+    try {
+      this.server.in(userRoom(userId)).disconnectSockets(true);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'socket disconnect failed');
+    }
+  }
+
   publish(events: DomainEvent[]): void {
     for (const e of events) this.emitToUser(e.userId, e.event, e.payload, e.seq);
   }

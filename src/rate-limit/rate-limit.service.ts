@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
-import { RATE_LIMIT_POLICIES, RateLimitPolicy } from './rate-limit-policies';
+import { KNOWN_LOGIN_CLIENT, RATE_LIMIT_POLICIES, RateLimitPolicy } from './rate-limit-policies';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -14,7 +14,7 @@ export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterS
 @Injectable()
 export class RateLimitService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RateLimitService.name);
-  private readonly limiters = new Map<RateLimitPolicy, RateLimiterAbstract>();
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly redis?: Redis;
 
   constructor(
@@ -43,6 +43,33 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Gives back a point consumed for a call that turned out fine (a successful login). */
+  async refund(policy: RateLimitPolicy, clientKey: string): Promise<void> {
+    if (this.config.rateLimitScale === 0) return;
+    await this.limiter(policy)
+      .reward(clientKey, 1)
+      .catch((error: unknown) => this.logger.warn({ err: error, policy }, 'rate-limit refund failed'));
+  }
+
+  /** Remembers `keys` as clients that logged in to their account (30 days). */
+  async markKnownLoginClients(keys: string[]): Promise<void> {
+    if (this.config.rateLimitScale === 0) return;
+    const known = this.knownClients();
+    await Promise.all(
+      keys.map((key) =>
+        known.set(key, 1, KNOWN_LOGIN_CLIENT.durationSeconds).catch((error: unknown) => this.logger.warn({ err: error }, 'rate-limit mark failed')),
+      ),
+    );
+  }
+
+  /** The first of `keys` marked by markKnownLoginClients; undefined when none is (or the store fails). */
+  async firstKnownLoginClient(keys: string[]): Promise<string | undefined> {
+    if (this.config.rateLimitScale === 0 || keys.length === 0) return undefined;
+    const known = this.knownClients();
+    const found = await Promise.all(keys.map((key) => known.get(key).catch(() => null)));
+    return keys.find((_, i) => (found[i]?.consumedPoints ?? 0) > 0);
+  }
+
   onModuleInit(): void {
     // Every client IP leaves a counter row behind; expired ones are cleared hourly on one instance.
     this.jobs.register<object>({ name: 'rate-limits-cleanup', schedule: '23 * * * *', handle: async () => void (await this.deleteExpired()) });
@@ -59,14 +86,18 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
   }
 
   private limiter(policy: RateLimitPolicy): RateLimiterAbstract {
-    let limiter = this.limiters.get(policy);
-    if (limiter) return limiter;
     const { points, durationSeconds } = RATE_LIMIT_POLICIES[policy];
-    const options = {
-      keyPrefix: `rl:${policy}`,
-      points: Math.max(1, Math.round(points * this.config.rateLimitScale)),
-      duration: durationSeconds,
-    };
+    return this.store(`rl:${policy}`, Math.max(1, Math.round(points * this.config.rateLimitScale)), durationSeconds);
+  }
+
+  private knownClients(): RateLimiterAbstract {
+    return this.store(`rl:${KNOWN_LOGIN_CLIENT.keyPrefix}`, 1, KNOWN_LOGIN_CLIENT.durationSeconds);
+  }
+
+  private store(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+    let limiter = this.limiters.get(keyPrefix);
+    if (limiter) return limiter;
+    const options = { keyPrefix, points, duration };
     limiter = this.redis
       ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false })
       : new RateLimiterPostgres({
@@ -76,7 +107,7 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
           tableCreated: true,
           clearExpiredByTimeout: false,
         });
-    this.limiters.set(policy, limiter);
+    this.limiters.set(keyPrefix, limiter);
     return limiter;
   }
 }

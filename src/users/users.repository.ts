@@ -44,6 +44,30 @@ export class UsersRepository {
     await manager.getRepository(UserEntity).update({ id: userId }, { googleId });
   }
 
+  /** Sets a new password and revokes every token issued before; the updated user. */
+  async resetPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<UserEntity> {
+    await manager.query(
+      `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+      [userId, passwordHash],
+    );
+    return manager.getRepository(UserEntity).findOneOrFail({ where: { id: userId } });
+  }
+
+  /**
+   * Closes the account: soft-deleted, identity anonymised, sign-in means and the referral code
+   * gone, tokens revoked. Balances and the ledger stay as they are. False when it was not open.
+   */
+  async close(manager: EntityManager, userId: string): Promise<boolean> {
+    const [, affected] = (await manager.query(
+      `UPDATE users SET deleted_at = now(), updated_at = now(), token_version = token_version + 1,
+              email = 'deleted-' || id || '@deleted.invalid', name = 'Deleted user',
+              password_hash = NULL, google_id = NULL, referral_code = NULL, signup_ip = NULL, signup_device_id = NULL
+        WHERE id = $1 AND deleted_at IS NULL`,
+      [userId],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+
   /** Sets the role of the active user with this email; false when there is none. */
   async setRoleByEmail(email: string, role: UserRole): Promise<boolean> {
     const result = await this.db

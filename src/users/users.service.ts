@@ -31,6 +31,14 @@ export class UsersService {
     return this.users.linkGoogle(manager, userId, googleId);
   }
 
+  resetPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<UserEntity> {
+    return this.users.resetPassword(manager, userId, passwordHash);
+  }
+
+  close(manager: EntityManager, userId: string): Promise<boolean> {
+    return this.users.close(manager, userId);
+  }
+
   toDto(user: UserEntity): UserDto {
     return {
       id: user.id,

@@ -38,7 +38,7 @@ export class GoogleSignInService {
       result = await this.db.transaction((manager) => this.findOrCreate(manager, profile, refCookie, signals));
     }
     this.realtime.publish(result.events);
-    const token = this.tokens.sign({ id: result.user.id, role: result.user.role });
+    const token = this.tokens.sign({ id: result.user.id, role: result.user.role, tokenVersion: result.user.tokenVersion });
     return `${this.config.frontendUrl}/dashboard/account/points#accessToken=${encodeURIComponent(token)}`;
   }
 

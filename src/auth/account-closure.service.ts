@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { RealtimeService } from '../notifications/realtime.service';
+import { UsersService } from '../users/users.service';
+import { AuthErrorCode, AuthException } from './auth.exception';
+import { SessionValidator } from './session-validator';
+
+/** DELETE /api/auth/me: the account is closed for good; what it earned stays in the ledger. */
+@Injectable()
+export class AccountClosureService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly sessions: SessionValidator,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  async close(userId: string): Promise<void> {
+    const closed = await this.db.transaction((manager) => this.users.close(manager, userId));
+    // Revoked here at once; other instances see it within the session cache's lifetime.
+    this.sessions.invalidate(userId);
+    this.realtime.disconnectUser(userId);
+    if (!closed) throw new AuthException(AuthErrorCode.UNAUTHORIZED, 'This account no longer exists');
+  }
+}
