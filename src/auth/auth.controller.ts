@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { clientSignals } from '../common/http/client-signals';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthUser } from './auth-user';
@@ -21,9 +22,9 @@ export class AuthController {
   @Post('sign-up')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('sign-up')
+  @ApiOperation({ summary: 'Sign up: mails a 6-digit code to confirm the email' })
   @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'A 6-digit code is mailed' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED or INVALID_REFERRAL_CODE' })
-  @ApiResponse({ status: 409, description: 'EMAIL_TAKEN' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or INVALID_REFERRAL_CODE', 409: 'EMAIL_TAKEN' })
   signUp(@Body() body: SignUpDto, @Req() req: Request): Promise<SignUpResponseDto> {
     const cookie: unknown = req.cookies?.ref;
     return this.auth.signUp(body, typeof cookie === 'string' ? cookie : undefined, clientSignals(req));
@@ -31,9 +32,12 @@ export class AuthController {
 
   @Post('verify-email-code')
   @RateLimit('verify')
-  @ApiResponse({ status: 201, type: VerifyEmailCodeResponseDto })
-  @ApiResponse({ status: 400, description: 'INVALID_CODE or CODE_EXPIRED' })
-  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS: 5 wrong codes lock it; resend issues a new one' })
+  @ApiOperation({ summary: 'Confirm the email with its code: creates the account and signs in' })
+  @ApiResponse({ status: 201, type: VerifyEmailCodeResponseDto, description: 'The account, a token and the referral outcome' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED, INVALID_CODE or CODE_EXPIRED',
+    429: 'TOO_MANY_ATTEMPTS: 5 wrong codes lock it; resend issues a new one',
+  })
   verifyEmailCode(@Body() body: VerifyEmailCodeDto, @Req() req: Request): Promise<VerifyEmailCodeResponseDto> {
     return this.auth.verifyEmailCode(body, clientSignals(req));
   }
@@ -41,6 +45,7 @@ export class AuthController {
   @Post('resend-code')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('resend')
+  @ApiOperation({ summary: 'Mail a new code for a pending sign-up' })
   @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'Always, whether or not the email is pending' })
   resendCode(@Body() body: ResendCodeDto): Promise<SignUpResponseDto> {
     return this.auth.resendCode(body.email);
@@ -49,8 +54,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @RateLimit('login')
-  @ApiOkResponse({ type: LoginResponseDto })
-  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  @ApiOperation({ summary: 'Log in with email and password' })
+  @ApiOkResponse({ type: LoginResponseDto, description: 'A token and the account' })
+  @ApiErrors({ 401: 'INVALID_CREDENTIALS' })
   login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     return this.auth.login(body);
   }
@@ -58,8 +64,9 @@ export class AuthController {
   @Get('me')
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOkResponse({ type: UserDto })
-  @ApiResponse({ status: 401, description: 'UNAUTHORIZED' })
+  @ApiOperation({ summary: 'The signed-in account' })
+  @ApiOkResponse({ type: UserDto, description: 'The account of the token' })
+  @ApiErrors({ 401: 'UNAUTHORIZED' })
   me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.auth.me(user.id);
   }

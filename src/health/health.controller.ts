@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { HealthDto } from './health.dto';
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,7 +12,8 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The service and its database answer' })
+  @ApiOperation({ summary: 'Liveness with the database included' })
+  @ApiOkResponse({ type: HealthDto, description: 'The service and its database answer' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async check(): Promise<{ status: 'ok'; database: 'up' }> {
     try {

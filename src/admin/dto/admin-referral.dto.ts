@@ -15,7 +15,7 @@ export class AdminReferralDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) convertedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) reviewedAt: string | null;
-  @ApiProperty({ description: 'Points held (pending) until this referral is reviewed' }) heldPoints: number;
+  @ApiProperty({ type: 'integer', description: 'Points held (pending) until this referral is reviewed' }) heldPoints: number;
 }
 
 export class AdminReferralListDto {

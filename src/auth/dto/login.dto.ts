@@ -3,14 +3,14 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trim } from './trim';
 
 export class LoginDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', minLength: 1, maxLength: 255 })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   email: string;
 
-  @ApiProperty({ maxLength: 128 })
+  @ApiProperty({ minLength: 1, maxLength: 128 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

@@ -3,7 +3,7 @@ import { IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'cl
 import { Trim } from './trim';
 
 export class SignUpDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)

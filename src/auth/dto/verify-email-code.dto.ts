@@ -3,14 +3,14 @@ import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trim } from './trim';
 
 export class VerifyEmailCodeDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)
   @IsEmail()
   email: string;
 
-  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
+  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', minLength: 1, maxLength: 255 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -18,7 +18,7 @@ export class VerifyEmailCodeDto {
 }
 
 export class ResendCodeDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)

@@ -4,7 +4,7 @@ import { digitsToNumber } from '../../common/pagination/page-query.dto';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class LeaderboardQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
   @Transform(digitsToNumber)
   @IsInt()
@@ -14,12 +14,12 @@ export class LeaderboardQueryDto {
 }
 
 export class LeaderboardRowDto {
-  @ApiProperty({ description: 'Users with no referral share the rank after the last one who has some' }) rank: number;
+  @ApiProperty({ type: 'integer', description: 'Users with no referral share the rank after the last one who has some' }) rank: number;
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ description: 'Display name only, never the email' }) name: string;
-  @ApiProperty() totalReferrals: number;
-  @ApiProperty() convertedReferrals: number;
-  @ApiProperty() totalEarned: number;
+  @ApiProperty({ type: 'integer' }) totalReferrals: number;
+  @ApiProperty({ type: 'integer' }) convertedReferrals: number;
+  @ApiProperty({ type: 'integer' }) totalEarned: number;
 }
 
 export class LeaderboardDto {

@@ -1,16 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class LevelRefDto {
-  @ApiProperty({ example: 2 }) level: number;
+  @ApiProperty({ type: 'integer', example: 2 }) level: number;
   @ApiProperty({ example: 'Silver' }) name: string;
-  @ApiProperty({ example: 500 }) minPoints: number;
+  @ApiProperty({ type: 'integer', example: 500 }) minPoints: number;
 }
 
 export class MyPointsDto {
-  @ApiProperty({ description: 'Lifetime points earned, net of clawbacks; sets the level' }) total: number;
-  @ApiProperty({ description: 'Spendable now' }) available: number;
-  @ApiProperty({ description: 'Earned but still held' }) pending: number;
+  @ApiProperty({ type: 'integer', description: 'Lifetime points earned, net of clawbacks; sets the level' }) total: number;
+  @ApiProperty({ type: 'integer', description: 'Spendable now' }) available: number;
+  @ApiProperty({ type: 'integer', description: 'Earned but still held' }) pending: number;
   @ApiProperty({ type: LevelRefDto }) level: LevelRefDto;
   @ApiProperty({ type: LevelRefDto, nullable: true }) nextLevel: LevelRefDto | null;
-  @ApiProperty({ description: '0 at the highest level' }) pointsToNextLevel: number;
+  @ApiProperty({ type: 'integer', description: '0 at the highest level' }) pointsToNextLevel: number;
 }

@@ -16,7 +16,7 @@ export class ReferralItemDto {
   })
   status: string;
 
-  @ApiProperty({ enum: [1, 2], description: '1: your referee; 2: a referee of your referee' })
+  @ApiProperty({ type: 'integer', enum: [1, 2], description: '1: your referee; 2: a referee of your referee' })
   level: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -25,15 +25,15 @@ export class ReferralItemDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   convertedAt: string | null;
 
-  @ApiProperty({ description: 'Points you earned from this referee' })
+  @ApiProperty({ type: 'integer', description: 'Points you earned from this referee' })
   pointsEarned: number;
 }
 
 export class ReferralStatsDto {
-  @ApiProperty() totalReferrals: number;
-  @ApiProperty() activeReferrals: number;
-  @ApiProperty() convertedReferrals: number;
-  @ApiProperty() totalEarned: number;
+  @ApiProperty({ type: 'integer' }) totalReferrals: number;
+  @ApiProperty({ type: 'integer' }) activeReferrals: number;
+  @ApiProperty({ type: 'integer' }) convertedReferrals: number;
+  @ApiProperty({ type: 'integer' }) totalEarned: number;
 }
 
 export class ReferralListDto {
