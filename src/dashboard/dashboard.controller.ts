@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { join } from 'node:path';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
@@ -15,7 +15,6 @@ const HTML_PAGE = { description: 'An HTML page', content: { 'text/html': { schem
 export class DashboardController {
   @Get('auth/jwt/sign-up')
   @ApiOperation({ summary: 'The sign-up page (short links lead here)' })
-  @ApiProduces('text/html')
   @ApiOkResponse(HTML_PAGE)
   signUp(@Res() res: Response): void {
     res.sendFile(join(PUBLIC, 'sign-up.html'));
@@ -23,7 +22,6 @@ export class DashboardController {
 
   @Get('dashboard/account/points')
   @ApiOperation({ summary: 'The points dashboard page' })
-  @ApiProduces('text/html')
   @ApiOkResponse(HTML_PAGE)
   points(@Res() res: Response): void {
     res.sendFile(join(PUBLIC, 'points.html'));
@@ -32,7 +30,6 @@ export class DashboardController {
   @Get('dashboard/assets/:file')
   @ApiOperation({ summary: "A dashboard page's script or style sheet" })
   @ApiParam({ name: 'file', schema: { type: 'string', enum: [...ASSETS] } })
-  @ApiProduces('text/css', 'text/javascript')
   @ApiOkResponse({ description: 'The file', content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } } })
   @ApiErrors({ 404: 'NOT_FOUND: no such asset' })
   asset(@Param('file') file: string, @Res() res: Response): void {

@@ -61,7 +61,7 @@ function completeOperation(operation: Json, idempotency: Json[]): void {
   if (!responses[503].description.includes('SERVICE_UNAVAILABLE')) responses[503].description += `\n\n${EVERY_OPERATION[503]}`;
   for (const [status, response] of Object.entries<Json>(responses)) {
     if (Number(status) >= 400) {
-      response.content ??= { 'application/json': { schema: { $ref: ERROR_BODY_REF } } };
+      response.content = { 'application/json': { schema: { $ref: ERROR_BODY_REF } } };
       if (status === '429' || status === '503') response.headers = { 'Retry-After': RETRY_AFTER, ...response.headers };
     }
     for (const media of Object.values<Json>(response.content ?? {})) toJsonSchema(media.schema);
