@@ -66,7 +66,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in account' })
   @ApiOkResponse({ type: UserDto, description: 'The account of the token' })
-  @ApiErrors({ 401: 'UNAUTHORIZED' })
+  @ApiErrors({ 401: 'UNAUTHORIZED', 404: 'USER_NOT_FOUND: the account of the token no longer exists' })
   me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.auth.me(user.id);
   }

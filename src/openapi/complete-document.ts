@@ -94,6 +94,7 @@ function toJsonSchema(schema: Json | undefined): void {
   for (const key of ['allOf', 'oneOf', 'anyOf']) (schema[key] as Json[] | undefined)?.forEach(toJsonSchema);
   for (const property of Object.values<Json>(schema.properties ?? {})) toJsonSchema(property);
   if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  addImpliedLimits(schema);
   if (schema.nullable !== true) return;
   delete schema.nullable;
   if (schema.allOf?.length === 1 && !schema.properties) {
@@ -106,5 +107,21 @@ function toJsonSchema(schema: Json | undefined): void {
   } else if (typeof schema.type === 'string') {
     schema.type = [schema.type, 'null'];
     if (Array.isArray(schema.enum)) schema.enum = [...schema.enum, null];
+  }
+}
+
+const INT32 = 2 ** 31 - 1;
+/** Lengths a format fixes: a UUID, and an ISO-8601 date-time as toISOString writes it (inputs are capped at 40). */
+const FORMAT_LENGTHS: Record<string, number> = { uuid: 36, 'date-time': 40, date: 10, email: 255 };
+
+/** Limits that follow from what a schema already says, so clients need not guess them. */
+function addImpliedLimits(schema: Json): void {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes('integer') && !schema.format) {
+    const bounded = Array.isArray(schema.enum) || (Math.abs(schema.minimum ?? -Infinity) <= INT32 && Math.abs(schema.maximum ?? Infinity) <= INT32);
+    schema.format = bounded ? 'int32' : 'int64';
+  }
+  if (types.includes('string') && schema.maxLength === undefined && FORMAT_LENGTHS[schema.format] !== undefined) {
+    schema.maxLength = FORMAT_LENGTHS[schema.format];
   }
 }

@@ -10,7 +10,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription('Referral codes and short links, attribution, the points ledger, levels and rewards. See API.md.')
     .setVersion('1.0')
     .addServer('/', 'The server that serves this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of login or verify-email-code' }, BEARER_SCHEME)
+    .addTag('auth', 'Sign-up with an emailed code, log-in, Google sign-in')
+    .addTag('referrals', 'Referral codes, short links and your referees')
+    .addTag('points', 'Balances, the ledger, levels, the leaderboard and redemptions')
+    .addTag('purchases', "The commerce system's signed webhooks")
+    .addTag('admin', 'Review of flagged referrals and analytics (role admin)')
+    .addTag('operations', 'Health')
+    .addTag('dashboard', 'The web pages served over the API')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of login or verify-email-code: an HS256 JWT with `exp`, following RFC 8725' }, BEARER_SCHEME)
     .addApiKey(
       {
         type: 'apiKey',

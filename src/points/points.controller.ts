@@ -31,7 +31,7 @@ export class PointsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Your balances, level and the next level' })
   @ApiOkResponse({ type: MyPointsDto, description: 'Your balances and level' })
-  @ApiErrors({ 401: 'UNAUTHORIZED' })
+  @ApiErrors({ 401: 'UNAUTHORIZED', 404: 'USER_NOT_FOUND: the account of the token no longer exists' })
   myPoints(@CurrentUser() user: AuthUser): Promise<MyPointsDto> {
     return this.queries.myPoints(user.id);
   }
@@ -65,6 +65,7 @@ export class PointsController {
   @ApiErrors({
     400: 'VALIDATION_FAILED',
     401: 'UNAUTHORIZED',
+    404: 'USER_NOT_FOUND: the account of the token no longer exists',
     409: 'INSUFFICIENT_POINTS',
   })
   @ApiIdempotencyKey()

@@ -28,6 +28,7 @@ export class ReferralsController {
   @ApiCreatedResponse({ type: ReferralCodeDto, description: 'A new code; any previous code stops working at once' })
   @ApiErrors({
     400: 'VALIDATION_FAILED: the call takes no body fields',
+    404: 'USER_NOT_FOUND: the account of the token no longer exists',
     503: 'REFERRAL_CODE_UNAVAILABLE: no free code found; retry',
   })
   generate(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ReferralCodeDto> {
@@ -38,7 +39,7 @@ export class ReferralsController {
   @Get('referrals')
   @ApiOperation({ summary: 'Your referees and your referral stats' })
   @ApiOkResponse({ type: ReferralListDto, description: 'Your referees, newest first; rejected sign-ups included with status rejected' })
-  @ApiErrors({ 400: 'VALIDATION_FAILED: bad limit, cursor or depth' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: bad limit, cursor or depth', 404: 'USER_NOT_FOUND: the account of the token no longer exists' })
   referralList(@CurrentUser() user: AuthUser, @Query() query: ListReferralsQueryDto): Promise<ReferralListDto> {
     return this.list.list(user.id, query);
   }

@@ -2,8 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class AdminReferralPartyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ description: 'Unmasked: admins review fraud signals' }) email: string;
+  @ApiProperty({ maxLength: 100 }) name: string;
+  @ApiProperty({ maxLength: 255, description: 'Unmasked: admins review fraud signals' }) email: string;
 }
 
 export class AdminReferralDto {
@@ -19,6 +19,6 @@ export class AdminReferralDto {
 }
 
 export class AdminReferralListDto {
-  @ApiProperty({ type: [AdminReferralDto] }) items: AdminReferralDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [AdminReferralDto], maxItems: 100 }) items: AdminReferralDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 255 }) nextCursor: string | null;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class AnalyticsDayDto {
-  @ApiProperty({ example: '2026-11-21', description: 'UTC day' }) date: string;
+  @ApiProperty({ format: 'date', example: '2026-11-21', description: 'UTC day' }) date: string;
   @ApiProperty({ type: 'integer' }) clicks: number;
   @ApiProperty({ type: 'integer' }) signups: number;
   @ApiProperty({ type: 'integer' }) referredSignups: number;

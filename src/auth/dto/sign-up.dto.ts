@@ -33,6 +33,6 @@ export class SignUpResponseDto {
   @ApiProperty({ enum: ['verification-sent'] })
   status: 'verification-sent';
 
-  @ApiProperty({ example: 'jane@example.com' })
+  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
   email: string;
 }

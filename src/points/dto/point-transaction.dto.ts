@@ -28,6 +28,6 @@ export class PointTransactionDto {
 }
 
 export class PointTransactionPageDto {
-  @ApiProperty({ type: [PointTransactionDto] }) items: PointTransactionDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [PointTransactionDto], maxItems: 100 }) items: PointTransactionDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 255 }) nextCursor: string | null;
 }

@@ -4,10 +4,10 @@ export class ReferralItemDto {
   @ApiProperty({ format: 'uuid', description: 'The referral id' })
   id: string;
 
-  @ApiProperty({ example: 'Jane Doe' })
+  @ApiProperty({ example: 'Jane Doe', maxLength: 100 })
   name: string;
 
-  @ApiProperty({ example: 'j***@example.com', description: 'Masked' })
+  @ApiProperty({ example: 'j***@example.com', maxLength: 255, description: 'Masked' })
   email: string;
 
   @ApiProperty({
@@ -37,10 +37,10 @@ export class ReferralStatsDto {
 }
 
 export class ReferralListDto {
-  @ApiProperty({ type: [ReferralItemDto] })
+  @ApiProperty({ type: [ReferralItemDto], maxItems: 100 })
   items: ReferralItemDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, maxLength: 255 })
   nextCursor: string | null;
 
   @ApiProperty({ type: ReferralStatsDto })
