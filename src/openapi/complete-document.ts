@@ -16,7 +16,8 @@ const EVERY_OPERATION: Record<string, string> = {
   500: 'INTERNAL_ERROR: unexpected; the body carries a correlationId, never a stack',
   503: 'SERVICE_UNAVAILABLE: the database is unreachable or too busy; retry after Retry-After seconds',
 };
-const WITH_BODY: Record<string, string> = { 415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json' };
+const WITH_BODY: Record<string, string> = { 415: 'UNSUPPORTED_MEDIA_TYPE: a body must be application/json' };
+const BODY_METHODS = new Set(['post', 'put', 'patch']);
 
 /**
  * Turns what @nestjs/swagger generates into the document the service honours: OpenAPI 3.1
@@ -39,21 +40,21 @@ export function completeDocument(generated: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values<Json>(doc.paths)) {
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;
-      if (operation) completeOperation(operation, idempotency);
+      if (operation) completeOperation(operation, BODY_METHODS.has(method), idempotency);
     }
   }
   if (idempotency.length > 0) doc.components.parameters = { IdempotencyKey: idempotency[0] };
   return generated;
 }
 
-function completeOperation(operation: Json, idempotency: Json[]): void {
+function completeOperation(operation: Json, takesBody: boolean, idempotency: Json[]): void {
   operation.parameters = completeParameters(operation.parameters ?? [], idempotency);
   if (operation.parameters.length === 0) delete operation.parameters;
   for (const media of Object.values<Json>(operation.requestBody?.content ?? {})) toJsonSchema(media.schema);
   operation.security ??= [];
 
   const responses: Json = (operation.responses ??= {});
-  const baseline = { ...EVERY_OPERATION, ...(operation.requestBody ? WITH_BODY : {}) };
+  const baseline = { ...EVERY_OPERATION, ...(takesBody || operation.requestBody ? WITH_BODY : {}) };
   if (operation.security.some((s: Json) => Object.keys(s).length > 0) && !operation.security.some((s: Json) => Object.keys(s).length === 0)) {
     baseline[401] = 'UNAUTHORIZED: missing or bad credentials';
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/guards/jwt-auth.guard';
@@ -25,6 +25,7 @@ export class ReferralsController {
   @Post('generate-referral-code')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create your referral code and short link, or rotate them' })
+  @ApiBody({ required: false, description: 'No fields', schema: { type: 'object', maxProperties: 0 } })
   @ApiCreatedResponse({ type: ReferralCodeDto, description: 'A new code; any previous code stops working at once' })
   @ApiErrors({
     400: 'VALIDATION_FAILED: the call takes no body fields',
