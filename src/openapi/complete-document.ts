@@ -32,7 +32,7 @@ export function completeDocument(generated: OpenAPIObject): OpenAPIObject {
   doc.components ??= {};
   doc.components.schemas = { ErrorBody: ERROR_BODY_SCHEMA, ...doc.components.schemas };
   doc.components.headers = {
-    RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0, maximum: 86400 } },
+    RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 } },
   };
   for (const schema of Object.values<Json>(doc.components.schemas)) toJsonSchema(schema);
 
@@ -121,6 +121,12 @@ function addImpliedLimits(schema: Json): void {
   if (types.includes('integer') && !schema.format) {
     const bounded = Array.isArray(schema.enum) || (Math.abs(schema.minimum ?? -Infinity) <= INT32 && Math.abs(schema.maximum ?? Infinity) <= INT32);
     schema.format = bounded ? 'int32' : 'int64';
+  }
+  // JSON numbers beyond these lose precision in JavaScript clients, this service's included.
+  if (types.includes('integer')) {
+    const values = Array.isArray(schema.enum) ? (schema.enum as unknown[]).filter((v): v is number => typeof v === 'number') : [];
+    schema.minimum ??= values.length > 0 ? Math.min(...values) : -Number.MAX_SAFE_INTEGER;
+    schema.maximum ??= values.length > 0 ? Math.max(...values) : Number.MAX_SAFE_INTEGER;
   }
   if (types.includes('string') && schema.maxLength === undefined && FORMAT_LENGTHS[schema.format] !== undefined) {
     schema.maxLength = FORMAT_LENGTHS[schema.format];

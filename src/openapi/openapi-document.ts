@@ -17,7 +17,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('admin', 'Review of flagged referrals and analytics (role admin)')
     .addTag('operations', 'Health')
     .addTag('dashboard', 'The web pages served over the API')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of login or verify-email-code: an HS256 JWT with `exp`, following RFC 8725' }, BEARER_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of login or verify-email-code: an HS256 JWT with `exp`, following RFC8725' }, BEARER_SCHEME)
     .addApiKey(
       {
         type: 'apiKey',

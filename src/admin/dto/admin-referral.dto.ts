@@ -9,7 +9,7 @@ export class AdminReferralPartyDto {
 export class AdminReferralDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['pending', 'converted', 'flagged', 'rejected'] }) status: string;
-  @ApiProperty({ type: [String], example: ['SAME_IP'] }) reasons: string[];
+  @ApiProperty({ type: [String], enum: ['SELF_REFERRAL', 'REFERRER_DELETED', 'SAME_IP', 'SAME_DEVICE', 'VELOCITY'], maxItems: 5, example: ['SAME_IP'] }) reasons: string[];
   @ApiProperty({ type: AdminReferralPartyDto }) referrer: AdminReferralPartyDto;
   @ApiProperty({ type: AdminReferralPartyDto }) referee: AdminReferralPartyDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -21,5 +21,5 @@ export class AnalyticsDto {
   @ApiProperty({ type: 'integer', description: 'Points earned (posted or held, not voided)' }) pointsAwarded: number;
   @ApiProperty({ type: 'integer', description: 'Points spent on rewards' }) pointsRedeemed: number;
   @ApiProperty({ type: 'integer', description: 'Referrals created in the range that still await review' }) flaggedReferrals: number;
-  @ApiProperty({ type: [AnalyticsDayDto] }) byDay: AnalyticsDayDto[];
+  @ApiProperty({ type: [AnalyticsDayDto], maxItems: 367, description: 'One per UTC day the range touches (at most 366 days)' }) byDay: AnalyticsDayDto[];
 }

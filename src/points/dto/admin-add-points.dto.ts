@@ -31,7 +31,7 @@ export class AdminAddPointsDto {
 
 export class PointBalancesDto {
   @ApiProperty({ type: 'integer' }) total: number;
-  @ApiProperty({ type: 'integer' }) available: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) available: number;
   @ApiProperty({ type: 'integer' }) pending: number;
   @ApiProperty({ type: 'integer' }) level: number;
 }

@@ -8,7 +8,7 @@ export class LevelRefDto {
 
 export class MyPointsDto {
   @ApiProperty({ type: 'integer', description: 'Lifetime points earned, net of clawbacks; sets the level' }) total: number;
-  @ApiProperty({ type: 'integer', description: 'Spendable now' }) available: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Spendable now' }) available: number;
   @ApiProperty({ type: 'integer', description: 'Earned but still held' }) pending: number;
   @ApiProperty({ type: LevelRefDto }) level: LevelRefDto;
   @ApiProperty({ type: LevelRefDto, nullable: true }) nextLevel: LevelRefDto | null;

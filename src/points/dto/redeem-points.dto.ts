@@ -27,5 +27,5 @@ export class RewardDto {
 export class RedeemResultDto {
   @ApiProperty({ type: PointTransactionDto }) transaction: PointTransactionDto;
   @ApiProperty({ type: RewardDto }) reward: RewardDto;
-  @ApiProperty({ type: 'integer', description: 'Points available after the redemption' }) available: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Points available after the redemption' }) available: number;
 }
