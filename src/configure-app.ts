@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'pino';
 import { inputScreen } from './common/http/input-screen.middleware';
@@ -10,6 +9,7 @@ import { parseTrustProxy } from './common/http/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
 import { ClusterIoAdapter } from './notifications/socket-adapter';
+import { setupOpenApi } from './openapi/openapi-document';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
 export function configureApp(app: INestApplication, logger: Logger): void {
@@ -23,14 +23,5 @@ export function configureApp(app: INestApplication, logger: Logger): void {
   express.useBodyParser('json', { limit: '100kb' });
   express.use(inputScreen);
   app.useWebSocketAdapter(new ClusterIoAdapter(app, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl }));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Referral and loyalty points')
-      .setDescription('Referral codes and short links, attribution, the points ledger, levels and rewards. See API.md.')
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
 }

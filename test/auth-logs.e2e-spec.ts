@@ -2,12 +2,13 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import pino from 'pino';
-import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module';
 import { REDACTED_PATHS } from '../src/common/logging/logger';
 import { PinoLoggerService } from '../src/common/logging/pino-logger.service';
 import { configureApp } from '../src/configure-app';
+import { openApiAgent } from './utils/openapi-agent';
 
 const digits = (code: string) => new RegExp(`(?<!\\d)${code}(?!\\d)`);
 
@@ -15,7 +16,8 @@ const digits = (code: string) => new RegExp(`(?<!\\d)${code}(?!\\d)`);
 describe('secrets in logs', () => {
   const lines: string[] = [];
   let app: INestApplication;
-  const http = () => request(app.getHttpServer());
+  let agent: TestAgent;
+  const http = () => agent;
 
   beforeAll(async () => {
     process.env.RATE_LIMIT_SCALE = '1000';
@@ -28,6 +30,7 @@ describe('secrets in logs', () => {
     app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: new PinoLoggerService(logger) });
     configureApp(app, logger);
     await app.init();
+    ({ http: agent } = await openApiAgent(app.getHttpServer()));
   });
   afterAll(() => app?.close());
 

@@ -1,11 +1,18 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AdminOnly } from '../auth/guards/admin-only.decorator';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
 import { ReferralReviewService } from './referral-review.service';
+
+const REFERRAL_ID = { name: 'id', description: 'The referral id', schema: { type: 'string' as const } };
+const REVIEW_ERRORS = {
+  404: 'REFERRAL_NOT_FOUND (a malformed id included)',
+  409: 'REFERRAL_NOT_FLAGGED: only flagged referrals are reviewed',
+};
 
 @ApiTags('admin')
 @AdminOnly()
@@ -14,26 +21,29 @@ export class AdminReferralsController {
   constructor(private readonly reviews: ReferralReviewService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Admin: referrals, newest first, by status' })
   @ApiOkResponse({ type: AdminReferralListDto, description: 'Newest first; ?status=flagged gives the review queue' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: bad status, limit or cursor' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: bad status, limit or cursor' })
   list(@Query() query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
     return this.reviews.list(query);
   }
 
   @Post(':id/approve')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Admin: approve a flagged referral' })
+  @ApiParam(REFERRAL_ID)
   @ApiOkResponse({ type: AdminReferralDto, description: 'Now pending or converted; held rewards released' })
-  @ApiNotFoundResponse({ description: 'REFERRAL_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'REFERRAL_NOT_FLAGGED: only flagged referrals are reviewed' })
+  @ApiErrors(REVIEW_ERRORS)
   approve(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<AdminReferralDto> {
     return this.reviews.review(id, 'approve', admin.id);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Admin: reject a flagged referral' })
+  @ApiParam(REFERRAL_ID)
   @ApiOkResponse({ type: AdminReferralDto, description: 'Now rejected; held rewards voided, never spendable' })
-  @ApiNotFoundResponse({ description: 'REFERRAL_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'REFERRAL_NOT_FLAGGED: only flagged referrals are reviewed' })
+  @ApiErrors(REVIEW_ERRORS)
   reject(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<AdminReferralDto> {
     return this.reviews.review(id, 'reject', admin.id);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { clientSignals } from '../common/http/client-signals';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthUser } from './auth-user';
@@ -28,10 +29,9 @@ export class AuthController {
   @Post('sign-up')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('sign-up')
-  @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'A 6-digit code is mailed' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED or INVALID_REFERRAL_CODE' })
-  @ApiResponse({ status: 409, description: 'EMAIL_TAKEN' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED' })
+  @ApiOperation({ summary: 'Sign up: mails a 6-digit code to confirm the email' })
+  @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'A 6-digit code is mailed (a repeat for a pending email re-sends one for the first sign-up)' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or INVALID_REFERRAL_CODE', 409: 'EMAIL_TAKEN' })
   signUp(@Body() body: SignUpDto, @Req() req: Request): Promise<SignUpResponseDto> {
     const cookie: unknown = req.cookies?.ref;
     return this.auth.signUp(body, typeof cookie === 'string' ? cookie : undefined, clientSignals(req));
@@ -39,11 +39,11 @@ export class AuthController {
 
   @Post('verify-email-code')
   @RateLimit('verify')
-  @ApiResponse({ status: 201, type: VerifyEmailCodeResponseDto })
-  @ApiResponse({ status: 400, description: 'INVALID_CODE or CODE_EXPIRED' })
-  @ApiResponse({
-    status: 429,
-    description: 'TOO_MANY_ATTEMPTS: 5 wrong codes lock that code (resend issues a new one); 10 wrong codes an hour lock the email until the hour has passed (Retry-After)',
+  @ApiOperation({ summary: 'Confirm the email with its code: creates the account and signs in' })
+  @ApiResponse({ status: 201, type: VerifyEmailCodeResponseDto, description: 'The account, a token and the referral outcome' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED, INVALID_CODE or CODE_EXPIRED',
+    429: 'TOO_MANY_ATTEMPTS: 5 wrong codes lock that code (resend issues a new one); 10 wrong codes an hour lock the email until the hour has passed (Retry-After)',
   })
   verifyEmailCode(@Body() body: VerifyEmailCodeDto, @Req() req: Request): Promise<VerifyEmailCodeResponseDto> {
     return this.auth.verifyEmailCode(body, clientSignals(req));
@@ -52,6 +52,7 @@ export class AuthController {
   @Post('resend-code')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('resend')
+  @ApiOperation({ summary: 'Mail a new code for a pending sign-up' })
   @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'Always, whether or not the email is pending' })
   resendCode(@Body() body: ResendCodeDto): Promise<SignUpResponseDto> {
     return this.auth.resendCode(body.email);
@@ -60,9 +61,12 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @RateLimit('login')
-  @ApiOkResponse({ type: LoginResponseDto })
-  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED: too many log-ins from this IP, or failed ones for this account from clients it has not logged in from' })
+  @ApiOperation({ summary: 'Log in with email and password' })
+  @ApiOkResponse({ type: LoginResponseDto, description: 'A token and the account' })
+  @ApiErrors({
+    401: 'INVALID_CREDENTIALS',
+    429: 'RATE_LIMITED: too many log-ins from this IP, or failed ones for this account from clients it has not logged in from',
+  })
   login(@Body() body: LoginDto, @Req() req: Request): Promise<LoginResponseDto> {
     return this.auth.login(body, clientSignals(req));
   }
@@ -70,8 +74,8 @@ export class AuthController {
   @Post('forgot-password')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('forgot-password')
+  @ApiOperation({ summary: 'Mail a password-reset code' })
   @ApiResponse({ status: 202, type: SignUpResponseDto, description: 'Always, whether or not the account exists; a 6-digit code is mailed when it does' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED' })
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<SignUpResponseDto> {
     return this.resets.forgotPassword(body.email);
   }
@@ -79,9 +83,12 @@ export class AuthController {
   @Post('reset-password')
   @HttpCode(HttpStatus.OK)
   @RateLimit('reset-password')
+  @ApiOperation({ summary: 'Set a new password with a reset code: signs in, older tokens stop working' })
   @ApiOkResponse({ type: LoginResponseDto, description: 'The new password is set; tokens issued before stop working' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, INVALID_CODE or CODE_EXPIRED' })
-  @ApiResponse({ status: 429, description: 'TOO_MANY_ATTEMPTS (the same code rules as sign-up) or RATE_LIMITED' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED, INVALID_CODE or CODE_EXPIRED',
+    429: 'TOO_MANY_ATTEMPTS (the same code rules as sign-up) or RATE_LIMITED',
+  })
   resetPassword(@Body() body: ResetPasswordDto): Promise<LoginResponseDto> {
     return this.resets.resetPassword(body);
   }
@@ -89,8 +96,9 @@ export class AuthController {
   @Get('me')
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOkResponse({ type: UserDto })
-  @ApiResponse({ status: 401, description: 'UNAUTHORIZED' })
+  @ApiOperation({ summary: 'The signed-in account' })
+  @ApiOkResponse({ type: UserDto, description: 'The account of the token' })
+  @ApiErrors({ 401: 'UNAUTHORIZED' })
   me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.auth.me(user.id);
   }
@@ -99,8 +107,9 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Close the account' })
   @ApiNoContentResponse({ description: 'The account is closed: email and name anonymised, tokens and sockets revoked, referral code dead; the ledger stays' })
-  @ApiResponse({ status: 401, description: 'UNAUTHORIZED' })
+  @ApiErrors({ 401: 'UNAUTHORIZED' })
   closeAccount(@CurrentUser() user: AuthUser): Promise<void> {
     return this.closure.close(user.id);
   }

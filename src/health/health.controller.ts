@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '../common/errors/outage';
+import { HealthDto } from './health.dto';
 
 @ApiTags('operations')
 @Controller('health')
@@ -12,7 +13,8 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The service and its database answer' })
+  @ApiOperation({ summary: 'Liveness with the database included' })
+  @ApiOkResponse({ type: HealthDto, description: 'The service and its database answer' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async check(): Promise<{ status: 'ok'; database: 'up' }> {
     try {

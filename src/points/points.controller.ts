@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/guards/jwt-auth.guard';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { ApiErrors, ApiIdempotencyKey } from '../openapi/api-errors.decorator';
+import { ApiOptionalBearerAuth } from '../openapi/security';
 import { AdminPointsService } from './admin-points.service';
 import { AdminAddPointsDto, AdminAddPointsResultDto } from './dto/admin-add-points.dto';
 import { LeaderboardDto, LeaderboardQueryDto } from './dto/leaderboard.dto';
@@ -14,12 +16,6 @@ import { PointTransactionDto, PointTransactionPageDto } from './dto/point-transa
 import { RedeemPointsDto, RedeemResultDto } from './dto/redeem-points.dto';
 import { PointsQueriesService } from './points-queries.service';
 import { RedemptionsService } from './redemptions.service';
-
-const IDEMPOTENCY_HEADER_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: '1..255 visible ASCII characters, scoped to the caller. A repeat with the same body replays the first response; another body is 409 IDEMPOTENCY_KEY_REUSED; a repeat while the first still runs waits for it (up to 10 s, then 409 IDEMPOTENCY_KEY_IN_PROGRESS).',
-};
 
 @ApiTags('points')
 @Controller('api/points')
@@ -33,8 +29,9 @@ export class PointsController {
   @Get('my-points')
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOkResponse({ type: MyPointsDto })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
+  @ApiOperation({ summary: 'Your balances, level and the next level' })
+  @ApiOkResponse({ type: MyPointsDto, description: 'Your balances and level' })
+  @ApiErrors({ 401: 'UNAUTHORIZED', 404: 'USER_NOT_FOUND: the account of the token no longer exists' })
   myPoints(@CurrentUser() user: AuthUser): Promise<MyPointsDto> {
     return this.queries.myPoints(user.id);
   }
@@ -42,17 +39,19 @@ export class PointsController {
   @Get('transactions')
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Your ledger entries, newest first' })
   @ApiOkResponse({ type: PointTransactionPageDto, description: 'Newest first' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: bad limit, cursor or type' })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: bad limit, cursor or type', 401: 'UNAUTHORIZED' })
   transactions(@CurrentUser() user: AuthUser, @Query() query: ListTransactionsQueryDto): Promise<PointTransactionPageDto> {
     return this.queries.transactions(user.id, query);
   }
 
   @Get('leaderboard')
   @UseGuards(OptionalJwtAuthGuard)
+  @ApiOptionalBearerAuth()
+  @ApiOperation({ summary: 'The referrers with the most referrals' })
   @ApiOkResponse({ type: LeaderboardDto, description: 'Public; `me` is filled for an authenticated caller' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: limit outside 1..100' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: limit outside 1..100' })
   leaderboard(@CurrentUser() user: AuthUser | undefined, @Query() query: LeaderboardQueryDto): Promise<LeaderboardDto> {
     return this.queries.leaderboard(query.limit ?? 10, user?.id);
   }
@@ -61,11 +60,15 @@ export class PointsController {
   @UseGuards(JwtAuthGuard)
   @UseInterceptors(IdempotencyInterceptor)
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiCreatedResponse({ type: RedeemResultDto })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED or INVALID_IDEMPOTENCY_KEY' })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED' })
-  @ApiConflictResponse({ description: 'INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS' })
+  @ApiOperation({ summary: 'Spend available points on a reward' })
+  @ApiCreatedResponse({ type: RedeemResultDto, description: 'The spend entry, the reward and what is left' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHORIZED',
+    404: 'USER_NOT_FOUND: the account of the token no longer exists',
+    409: 'INSUFFICIENT_POINTS',
+  })
+  @ApiIdempotencyKey()
   async redeem(
     @CurrentUser() user: AuthUser,
     @Body() body: RedeemPointsDto,
@@ -83,11 +86,14 @@ export class PointsController {
   @HttpCode(201)
   @AdminOnly()
   @UseInterceptors(IdempotencyInterceptor)
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiCreatedResponse({ type: AdminAddPointsResultDto })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (zero, non-integer or beyond ±1,000,000,000) or INVALID_IDEMPOTENCY_KEY' })
-  @ApiNotFoundResponse({ description: 'USER_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'INSUFFICIENT_POINTS (a deduction beyond available), IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS' })
+  @ApiOperation({ summary: 'Admin: grant points, or deduct them from available' })
+  @ApiCreatedResponse({ type: AdminAddPointsResultDto, description: 'The ledger entry and the new balances' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED (zero, non-integer or beyond ±1,000,000,000)',
+    404: 'USER_NOT_FOUND',
+    409: 'INSUFFICIENT_POINTS (a deduction beyond available)',
+  })
+  @ApiIdempotencyKey()
   async adminAdd(
     @CurrentUser() admin: AuthUser,
     @Body() body: AdminAddPointsDto,

@@ -1,4 +1,5 @@
 import { Controller, Get, Module } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import Redis from 'ioredis';
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -8,15 +9,21 @@ import { RateLimit } from './rate-limit.decorator';
 import { RATE_LIMIT_POLICIES } from './rate-limit-policies';
 import { RateLimitService } from './rate-limit.service';
 
+const OK = { description: 'ok', schema: { type: 'object' as const, properties: { ok: { type: 'boolean' as const } }, required: ['ok'] } };
+
 @Controller('probe')
 class ProbeController {
   @Get('limited')
   @RateLimit('resend')
+  @ApiOperation({ summary: 'A rate-limited probe' })
+  @ApiOkResponse(OK)
   limited() {
     return { ok: true };
   }
 
   @Get('free')
+  @ApiOperation({ summary: 'A probe without a limit' })
+  @ApiOkResponse(OK)
   free() {
     return { ok: true };
   }

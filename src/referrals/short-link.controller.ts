@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { clientSignals } from '../common/http/client-signals';
 import { AppConfig } from '../config/app-config';
@@ -23,7 +23,14 @@ export class ShortLinkController {
   @Get(':code')
   @RateLimit('short-link')
   @ApiOperation({ summary: 'Short link: sets the ref cookie and redirects to the sign-up page (unknown codes redirect without ref)' })
-  @ApiFoundResponse({ description: 'Redirect to {FRONTEND_URL}/auth/jwt/sign-up[?ref=CODE]' })
+  @ApiParam({ name: 'code', description: 'A referral code, matched trimmed and upper-cased', schema: { type: 'string' } })
+  @ApiFoundResponse({
+    description: 'Redirect to {FRONTEND_URL}/auth/jwt/sign-up[?ref=CODE]; a known code also sets the `ref` cookie (7 days, HttpOnly, SameSite=Lax)',
+    headers: {
+      Location: { description: 'The sign-up page', schema: { type: 'string' } },
+      'Set-Cookie': { description: '`ref={CODE}` for a known code', schema: { type: 'string' } },
+    },
+  })
   async follow(@Param('code') raw: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const signUp = `${this.config.frontendUrl}/auth/jwt/sign-up`;
     const code = normaliseReferralCode(raw);

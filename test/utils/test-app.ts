@@ -1,17 +1,20 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
-import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { createLogger } from '../../src/common/logging/logger';
 import { configureApp } from '../../src/configure-app';
+import { openApiAgent } from './openapi-agent';
+import { OpenApiValidator } from './openapi-validator';
 
 export interface TestApp {
   app: INestApplication;
   /** The listening base URL, for socket.io-client and other real clients. */
   url: string;
+  /** Every response it receives is checked against the served OpenAPI document (a mismatch fails the test). */
   http: TestAgent;
+  openapi: OpenApiValidator;
   close(): Promise<void>;
 }
 
@@ -30,10 +33,12 @@ export async function createTestApp(
   configureApp(app, createLogger(process.env.LOG_LEVEL ?? 'silent'));
   await app.listen(options.port ?? 0, '127.0.0.1');
   const url = await app.getUrl();
+  const { http, openapi } = await openApiAgent(app.getHttpServer());
   return {
     app,
     url,
-    http: request(app.getHttpServer()),
+    http,
+    openapi,
     close: () => app.close(),
   };
 }

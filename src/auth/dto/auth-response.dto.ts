@@ -5,7 +5,7 @@ export class ReferralOutcomeDto {
   @ApiProperty({ enum: ['pending', 'flagged', 'rejected'] })
   status: 'pending' | 'flagged' | 'rejected';
 
-  @ApiProperty({ type: [String], example: ['SAME_IP'] })
+  @ApiProperty({ type: [String], enum: ['SELF_REFERRAL', 'REFERRER_DELETED', 'SAME_IP', 'SAME_DEVICE', 'VELOCITY'], maxItems: 5, example: ['SAME_IP'] })
   reasons: string[];
 }
 

@@ -4,7 +4,7 @@ import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class LoginDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', minLength: 1, maxLength: 255 })
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -12,7 +12,7 @@ export class LoginDto {
   @EmailFits()
   email: string;
 
-  @ApiProperty({ maxLength: 128 })
+  @ApiProperty({ minLength: 1, maxLength: 128 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

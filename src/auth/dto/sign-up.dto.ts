@@ -4,7 +4,7 @@ import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class SignUpDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)
@@ -35,6 +35,6 @@ export class SignUpResponseDto {
   @ApiProperty({ enum: ['verification-sent'] })
   status: 'verification-sent';
 
-  @ApiProperty({ example: 'jane@example.com' })
+  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
   email: string;
 }

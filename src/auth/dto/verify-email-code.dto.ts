@@ -4,7 +4,7 @@ import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class VerifyEmailCodeDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)
@@ -12,7 +12,7 @@ export class VerifyEmailCodeDto {
   @EmailFits()
   email: string;
 
-  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
+  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', minLength: 1, maxLength: 255 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -20,7 +20,7 @@ export class VerifyEmailCodeDto {
 }
 
 export class ResendCodeDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
+  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
   @Trim()
   @IsString()
   @MaxLength(255)

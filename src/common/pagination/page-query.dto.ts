@@ -8,7 +8,7 @@ export const digitsToNumber = ({ value }: { value: unknown }) =>
 
 /** `?limit=` (1..100, default 20) and `?cursor=` (opaque), as every list in API.md takes them. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Transform(digitsToNumber)
   @IsInt()
@@ -16,7 +16,7 @@ export class PageQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque: the nextCursor of the previous page' })
+  @ApiPropertyOptional({ maxLength: 255, description: 'Opaque: the nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(255)

@@ -9,7 +9,14 @@ export class AdminAddPointsDto {
   @IsUUID()
   userId: string;
 
-  @ApiProperty({ description: 'Positive grants (type earn, source admin); negative deducts from available, never overdrawing', example: 250 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: -MAX_AMOUNT,
+    maximum: MAX_AMOUNT,
+    not: { enum: [0] },
+    description: 'Positive grants (type earn, source admin); negative deducts from available, never overdrawing; never 0',
+    example: 250,
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_AMOUNT)
@@ -25,10 +32,10 @@ export class AdminAddPointsDto {
 }
 
 export class PointBalancesDto {
-  @ApiProperty() total: number;
-  @ApiProperty() available: number;
-  @ApiProperty() pending: number;
-  @ApiProperty() level: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) available: number;
+  @ApiProperty({ type: 'integer' }) pending: number;
+  @ApiProperty({ type: 'integer' }) level: number;
 }
 
 export class AdminAddPointsResultDto {

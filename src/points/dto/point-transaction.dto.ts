@@ -4,8 +4,8 @@ import { LedgerEntry } from '../points-ledger.repository';
 export class PointTransactionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['earn', 'spend', 'refund', 'clawback', 'expire'] }) type: string;
-  @ApiProperty({ description: 'Signed: spend, clawback and expire are negative', example: -100 }) amount: number;
-  @ApiProperty({ description: 'Available points after this entry (for a held entry: when it was written)' }) balanceAfter: number;
+  @ApiProperty({ type: 'integer', description: 'Signed: spend, clawback and expire are negative', example: -100 }) amount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Available points after this entry (for a held entry: when it was written)' }) balanceAfter: number;
   @ApiProperty({ enum: ['purchase', 'referral', 'bonus', 'admin', 'redeem'] }) source: string;
   @ApiProperty({ enum: ['posted', 'pending', 'voided'], description: 'pending: held, not yet spendable' }) status: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
@@ -28,6 +28,6 @@ export class PointTransactionDto {
 }
 
 export class PointTransactionPageDto {
-  @ApiProperty({ type: [PointTransactionDto] }) items: PointTransactionDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [PointTransactionDto], maxItems: 100 }) items: PointTransactionDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 255 }) nextCursor: string | null;
 }

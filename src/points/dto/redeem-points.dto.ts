@@ -7,7 +7,7 @@ export const REWARD_TYPES = ['service-credit', 'discount-code'] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
 
 export class RedeemPointsDto {
-  @ApiProperty({ minimum: 1, maximum: MAX_AMOUNT, example: 500 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_AMOUNT, example: 500 })
   @IsInt()
   @Min(1)
   @Max(MAX_AMOUNT)
@@ -20,12 +20,12 @@ export class RedeemPointsDto {
 
 export class RewardDto {
   @ApiProperty({ enum: REWARD_TYPES }) type: RewardType;
-  @ApiProperty({ description: 'Value in cents: one point is one cent' }) value: number;
+  @ApiProperty({ type: 'integer', description: 'Value in cents: one point is one cent' }) value: number;
   @ApiPropertyOptional({ description: 'The unique discount code (discount-code only)' }) code?: string;
 }
 
 export class RedeemResultDto {
   @ApiProperty({ type: PointTransactionDto }) transaction: PointTransactionDto;
   @ApiProperty({ type: RewardDto }) reward: RewardDto;
-  @ApiProperty({ description: 'Points available after the redemption' }) available: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Points available after the redemption' }) available: number;
 }

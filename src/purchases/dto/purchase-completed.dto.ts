@@ -20,18 +20,18 @@ export class PurchaseCompletedDto {
   @IsUUID('all')
   userId: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_AMOUNT, description: 'Integer minor units (cents)' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Integer minor units (cents)' })
   @IsInt()
   @Min(1)
   @Max(MAX_AMOUNT)
   amount: number;
 
-  @ApiProperty({ example: 'USD', description: 'ISO 4217, three upper-case letters' })
+  @ApiProperty({ example: 'USD', minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217, three upper-case letters' })
   @IsString()
   @IsCurrencyCode()
   currency: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to when the notification is received' })
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 40, description: 'Defaults to when the notification is received' })
   @IsOptional()
   @IsDateTime()
   @NotInFuture(COMPLETED_AT_SKEW_MS)

@@ -12,6 +12,7 @@ export class PurchaseRefundedDto {
   orderId: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_AMOUNT,
     description:

@@ -4,10 +4,10 @@ export class ReferralItemDto {
   @ApiProperty({ format: 'uuid', description: 'The referral id' })
   id: string;
 
-  @ApiProperty({ example: 'Jane Doe' })
+  @ApiProperty({ example: 'Jane Doe', maxLength: 100 })
   name: string;
 
-  @ApiProperty({ example: 'j***@example.com', description: 'Masked' })
+  @ApiProperty({ example: 'j***@example.com', maxLength: 255, description: 'Masked' })
   email: string;
 
   @ApiProperty({
@@ -16,7 +16,7 @@ export class ReferralItemDto {
   })
   status: string;
 
-  @ApiProperty({ enum: [1, 2], description: '1: your referee; 2: a referee of your referee' })
+  @ApiProperty({ type: 'integer', enum: [1, 2], description: '1: your referee; 2: a referee of your referee' })
   level: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -25,22 +25,22 @@ export class ReferralItemDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   convertedAt: string | null;
 
-  @ApiProperty({ description: 'Points you earned from this referee' })
+  @ApiProperty({ type: 'integer', description: 'Points you earned from this referee' })
   pointsEarned: number;
 }
 
 export class ReferralStatsDto {
-  @ApiProperty() totalReferrals: number;
-  @ApiProperty() activeReferrals: number;
-  @ApiProperty() convertedReferrals: number;
-  @ApiProperty() totalEarned: number;
+  @ApiProperty({ type: 'integer' }) totalReferrals: number;
+  @ApiProperty({ type: 'integer' }) activeReferrals: number;
+  @ApiProperty({ type: 'integer' }) convertedReferrals: number;
+  @ApiProperty({ type: 'integer' }) totalEarned: number;
 }
 
 export class ReferralListDto {
-  @ApiProperty({ type: [ReferralItemDto] })
+  @ApiProperty({ type: [ReferralItemDto], maxItems: 100 })
   items: ReferralItemDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, maxLength: 255 })
   nextCursor: string | null;
 
   @ApiProperty({ type: ReferralStatsDto })

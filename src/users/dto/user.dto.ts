@@ -6,16 +6,16 @@ export class UserDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'jane@example.com' })
+  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
   email: string;
 
-  @ApiProperty({ example: 'Jane Doe' })
+  @ApiProperty({ example: 'Jane Doe', maxLength: 100 })
   name: string;
 
   @ApiProperty({ enum: ['user', 'admin'] })
   role: UserRole;
 
-  @ApiProperty({ type: String, nullable: true, example: 'K7M2Q9XD' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 255, example: 'K7M2Q9XD' })
   referralCode: string | null;
 
   @ApiProperty({ format: 'date-time' })

@@ -1,0 +1,12 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
+
+/** The security scheme names in components.securitySchemes. */
+export const BEARER_SCHEME = 'bearer';
+export const WEBHOOK_SIGNATURE_SCHEME = 'webhookSignature';
+
+/** A token is optional: anonymous callers are served too (security `[{}, {bearer: []}]`). */
+export const ApiOptionalBearerAuth = () => applyDecorators(ApiSecurity({}), ApiSecurity(BEARER_SCHEME));
+
+/** The commerce system's webhooks: `X-Signature` over the raw body. */
+export const ApiWebhookSignature = () => ApiSecurity(WEBHOOK_SIGNATURE_SCHEME);
