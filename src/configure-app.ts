@@ -7,6 +7,7 @@ import { requestLogging } from './common/logging/request-logging';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 import { ClusterIoAdapter } from './notifications/socket-adapter';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
@@ -15,6 +16,7 @@ export function configureApp(app: INestApplication, logger: Logger): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   express.set('trust proxy', parseTrustProxy(config.trustProxy));
   express.disable('x-powered-by');
+  express.use(httpMetrics());
   express.use(requestLogging(logger));
   express.use(cookieParser());
   express.useBodyParser('json', { limit: '100kb' });

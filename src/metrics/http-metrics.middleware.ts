@@ -1,0 +1,30 @@
+import type { NextFunction, Request, Response } from 'express';
+import { httpDuration, httpRequests } from './metrics';
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Path of the metrics endpoint itself: its scrapes are not traffic (Prometheus times them as `scrape_duration_seconds`). */
+export const METRICS_PATH = '/metrics';
+
+/**
+ * Counts each response by the route template Express matched (`/r/:code`, never the raw
+ * path). A request that matched no route — a 404, or one refused by a body parser before
+ * routing — is labelled `unmatched`, so random paths add no series.
+ */
+export function httpMetrics() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path === METRICS_PATH) return next();
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.route?.path;
+      const labels = {
+        method: METHODS.has(req.method) ? req.method : 'OTHER',
+        route: typeof route === 'string' ? req.baseUrl + route : 'unmatched',
+        status: String(res.statusCode),
+      };
+      httpRequests.inc(labels);
+      httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
+}
