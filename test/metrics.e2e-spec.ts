@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpDuration } from '../src/metrics/metrics';
+import { connectSocket } from './utils/sockets';
 import { createTestApp, TestApp } from './utils/test-app';
+import { createTestUser } from './utils/test-users';
 import { balances, referralChain, signedPost } from './utils/purchase-webhooks';
 import { until } from './utils/wait';
 
@@ -101,6 +103,15 @@ describe('GET /metrics and the probes', () => {
       expect(value(after, 'ledger_writes_total', { type: 'earn' }) - value(before, 'ledger_writes_total', { type: 'earn' })).toBe(4);
       const route = { method: 'POST', route: '/api/purchases/completed', status: '202' };
       expect(value(after, 'http_requests_total', route) - value(before, 'http_requests_total', route)).toBe(1);
+    });
+
+    it('reports connected sockets as a gauge that follows connects and disconnects', async () => {
+      const user = await createTestUser(t.app);
+      const base = value(await scrape(), 'sockets_connected');
+      const sockets = [await connectSocket(t.url, user.token), await connectSocket(t.url, user.token)];
+      await until(scrape, (f) => value(f, 'sockets_connected') === base + 2);
+      for (const s of sockets) s.disconnect();
+      await until(scrape, (f) => value(f, 'sockets_connected') === base);
     });
 
     it('keeps cardinality bounded: 1,000 requests to distinct ids add only a handful of series', async () => {
