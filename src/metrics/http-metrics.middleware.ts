@@ -3,8 +3,8 @@ import { httpDuration, httpRequests } from './metrics';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** Path of the metrics endpoint itself: its scrapes are not traffic (Prometheus times them as `scrape_duration_seconds`). */
-export const METRICS_PATH = '/metrics';
+/** The metrics endpoint's own route: scrapes are not traffic (Prometheus times them as `scrape_duration_seconds`). */
+const METRICS_ROUTE = '/metrics';
 
 /**
  * Counts each response by the route template Express matched (`/r/:code`, never the raw
@@ -13,13 +13,14 @@ export const METRICS_PATH = '/metrics';
  */
 export function httpMetrics() {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path === METRICS_PATH) return next();
     const start = process.hrtime.bigint();
     res.once('finish', () => {
-      const route = req.route?.path;
+      const template: unknown = req.route?.path;
+      const route = typeof template === 'string' ? req.baseUrl + template : 'unmatched';
+      if (route === METRICS_ROUTE) return;
       const labels = {
         method: METHODS.has(req.method) ? req.method : 'OTHER',
-        route: typeof route === 'string' ? req.baseUrl + route : 'unmatched',
+        route,
         status: String(res.statusCode),
       };
       httpRequests.inc(labels);
