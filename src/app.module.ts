@@ -8,8 +8,10 @@ import { AppConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ProbesModule } from './health/probes.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RealtimeModule } from './notifications/realtime.module';
@@ -28,6 +30,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     JobsModule,
     RateLimitModule,
     HealthModule,
+    ProbesModule,
+    MetricsModule,
     DashboardModule,
     LevelsModule,
     NotificationsModule,

@@ -8,6 +8,7 @@ import { requestLogging } from './common/logging/request-logging';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 import { ClusterIoAdapter } from './notifications/socket-adapter';
 import { setupOpenApi } from './openapi/openapi-document';
 
@@ -17,6 +18,7 @@ export function configureApp(app: INestApplication, logger: Logger): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   express.set('trust proxy', parseTrustProxy(config.trustProxy));
   express.disable('x-powered-by');
+  express.use(httpMetrics());
   express.use(requestLogging(logger));
   express.use(jsonOnly);
   express.use(cookieParser());

@@ -25,6 +25,7 @@ export interface AppConfig {
   clickRecording: boolean;
   rewards: RewardRules;
   jobSuperviseIntervalSeconds: number;
+  metricsToken?: string;
 }
 
 /** The purchase reward rules (issue 5), one typed object; percents are kept as basis points. */
@@ -83,6 +84,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       awardDelayMs: vars.PURCHASE_AWARD_DELAY_MS,
     },
     jobSuperviseIntervalSeconds: vars.JOBS_SUPERVISE_INTERVAL_SECONDS,
+    metricsToken: vars.METRICS_TOKEN,
   };
 }
 

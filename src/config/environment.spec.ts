@@ -32,6 +32,7 @@ describe('validateEnvironment', () => {
     ['NODE_ENV', 'staging'],
     ['RATE_LIMIT_SCALE', '-1'],
     ['LOG_LEVEL', 'verbose'],
+    ['METRICS_TOKEN', 'too-short'],
   ])('names %s when it is %j', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);

@@ -199,6 +199,13 @@ export class EnvironmentVariables {
   @Min(1, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
   @Max(3600, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
   JOBS_SUPERVISE_INTERVAL_SECONDS = 10;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigurationError extends Error {

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { isDatabaseOutage } from '../common/errors/outage';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { jobsProcessed, QueueCounts } from '../metrics/metrics';
 import { JobDefinition } from './job-definition';
 import { transactionDb } from './transaction-db';
 
@@ -28,6 +29,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(JobsService.name);
   private readonly definitions = new Map<string, JobDefinition<any>>();
   private boss?: PgBoss;
+  private workersStarted = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -84,7 +86,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
             try {
               await def.handle(job.data, job);
               results.push({ id: job.id, status: 'completed' });
+              jobsProcessed.inc({ queue: def.name, result: 'completed' });
             } catch (error) {
+              jobsProcessed.inc({ queue: def.name, result: 'failed' });
               this.logger.warn({ err: error, job: def.name, jobId: job.id }, 'job failed; pg-boss will retry it');
               results.push({ id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error) } });
             }
@@ -93,12 +97,26 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         },
       );
     }
+    this.workersStarted = true;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.workersStarted = false;
     // Jobs still finishing may enqueue follow-ups, so sending works until the stop is done.
     await this.boss?.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
     this.boss = undefined;
+  }
+
+  /** True once every registered queue has its worker, until shutdown begins. */
+  isReady(): boolean {
+    return this.workersStarted;
+  }
+
+  /** Counts of the registered queues from pg-boss's queue table (refreshed by its monitor), one cheap query. */
+  async queueCounts(): Promise<QueueCounts[]> {
+    if (!this.boss || this.definitions.size === 0) return [];
+    const queues = await this.boss.getQueues([...this.definitions.keys()]);
+    return queues.map((q) => ({ queue: q.name, queued: q.queuedCount, active: q.activeCount, failed: q.failedCount }));
   }
 
   private started(): PgBoss {

@@ -2,6 +2,7 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { Server, Socket } from 'socket.io';
 import { AccessTokenPayload, AuthUser } from '../auth/auth-user';
 import { TokenService } from '../auth/token.service';
+import { scrapeSources } from '../metrics/metrics';
 import { ServerToClientEvents, userRoom } from './realtime-events';
 import { RealtimeService } from './realtime.service';
 import { SocketSessions } from './socket-sessions';
@@ -37,6 +38,8 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
       );
     });
     this.realtime.attach(server);
+    // Read at scrape time: the count costs nothing on connect or disconnect.
+    scrapeSources.sockets = () => server.of('/').sockets.size;
   }
 
   handleConnection(socket: RealtimeSocket): void {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { runSerializable } from '../database/serializable';
+import { afterCommit, runSerializable } from '../database/serializable';
+import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
@@ -178,6 +179,8 @@ export class PointsService {
     if (!outcome.entry) {
       throw new PointsException(PointsErrorCode.INSUFFICIENT_POINTS, `Only ${outcome.before.available} points are available`);
     }
+    const type = input.type;
+    afterCommit(m, () => ledgerWrites.inc({ type }));
     return this.changed(m, outcome, outcome.entry.amount);
   }
 

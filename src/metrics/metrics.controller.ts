@@ -1,0 +1,23 @@
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { registry } from './metrics';
+import { MetricsService } from './metrics.service';
+import { MetricsTokenGuard } from './metrics-token.guard';
+
+/** Not rate limited (no @RateLimit) and not counted in http_requests_total. */
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  @UseGuards(MetricsTokenGuard)
+  @Header('Content-Type', registry.contentType)
+  @Header('Cache-Control', 'no-store')
+  @ApiBearerAuth()
+  @ApiOkResponse({ description: 'Prometheus text format' })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the bearer token is missing or wrong' })
+  scrape(): Promise<string> {
+    return this.metrics.render();
+  }
+}
