@@ -5,6 +5,7 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../src/auth/guards/jwt-auth.guard';
 import { LevelDto } from '../src/levels/dto/level.dto';
+import { MetricsTokenGuard } from '../src/metrics/metrics-token.guard';
 import { WebhookSignatureGuard } from '../src/purchases/webhook-signature.guard';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser } from './utils/test-users';
@@ -47,14 +48,16 @@ function nestRoutes(t: TestApp): NestRoute[] {
       const classGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, controller) ?? [];
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = controller.prototype[name];
-        const path = typeof handler === 'function' ? Reflect.getMetadata(PATH_METADATA, handler) : undefined;
+        const path: unknown = typeof handler === 'function' ? Reflect.getMetadata(PATH_METADATA, handler) : undefined;
         if (path === undefined || name === 'constructor') continue;
-        const joined = `/${[base, String(path)].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
-        routes.push({
-          method: HTTP_METHODS[Reflect.getMetadata(METHOD_METADATA, handler) as number],
-          template: joined.replace(/:(\w+)/g, '{$1}'),
-          guards: [...classGuards, ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])],
-        });
+        for (const one of Array.isArray(path) ? path : [path]) {
+          const joined = `/${[base, String(one)].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+          routes.push({
+            method: HTTP_METHODS[Reflect.getMetadata(METHOD_METADATA, handler) as number],
+            template: joined.replace(/:(\w+)/g, '{$1}'),
+            guards: [...classGuards, ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])],
+          });
+        }
       }
     }
   }
@@ -96,6 +99,7 @@ describe('the served OpenAPI document', () => {
         if (route.guards.includes(JwtAuthGuard)) expect(security(route), label).toBe('[{"bearer":[]}]');
         else if (route.guards.includes(OptionalJwtAuthGuard)) expect(security(route), label).toBe('[{},{"bearer":[]}]');
         else if (route.guards.includes(WebhookSignatureGuard)) expect(security(route), label).toBe('[{"webhookSignature":[]}]');
+        else if (route.guards.includes(MetricsTokenGuard)) expect(security(route), label).toBe('[{},{"metricsToken":[]}]');
         else expect(security(route), label).toBe('[]');
       }
     });

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { LiveDto, ReadyDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
 
 /** Kubernetes-style probes beside the older GET /health, which keeps its own contract. */
@@ -12,14 +13,16 @@ export class ProbesController {
   /** The process answers; touches no dependency, so a database outage never restarts the pod. */
   @Get('live')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The process is up' })
+  @ApiOperation({ summary: 'Liveness: the process answers (no database check)' })
+  @ApiOkResponse({ type: LiveDto, description: 'The process is up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Database reachable, migrations applied, job workers started' })
+  @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, job workers started' })
+  @ApiOkResponse({ type: ReadyDto, description: 'Database reachable, migrations applied, job workers started' })
   @ApiServiceUnavailableResponse({ description: 'A check failed; the message names it' })
   async ready(): Promise<{ status: 'ok'; checks: { database: 'up'; migrations: 'applied'; jobs: 'started' } }> {
     const { failed } = await this.readiness.check();

@@ -1,5 +1,7 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiMetricsToken } from '../openapi/security';
 import { registry } from './metrics';
 import { MetricsService } from './metrics.service';
 import { MetricsTokenGuard } from './metrics-token.guard';
@@ -14,9 +16,10 @@ export class MetricsController {
   @UseGuards(MetricsTokenGuard)
   @Header('Content-Type', registry.contentType)
   @Header('Cache-Control', 'no-store')
-  @ApiBearerAuth()
-  @ApiOkResponse({ description: 'Prometheus text format' })
-  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the bearer token is missing or wrong' })
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiMetricsToken()
+  @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors({ 401: 'UNAUTHORIZED: METRICS_TOKEN is set and the bearer token is missing or wrong' })
   scrape(): Promise<string> {
     return this.metrics.render();
   }

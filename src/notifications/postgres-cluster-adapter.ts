@@ -13,6 +13,8 @@ export interface PostgresClusterOptions {
   applicationName: string;
   /** After the LISTEN connection was lost and is back: messages of the gap never arrived. */
   onReconnected: () => void;
+  /** After a publish was lost: the other instances' sockets missed what it carried. */
+  onPublishRecovered: () => void;
   logger: Logger;
 }
 
@@ -38,6 +40,8 @@ export class PostgresClusterPubSub {
   private readonly publishOutage: OutageLog;
   private readonly cleanupTimer: NodeJS.Timeout;
   private readonly adapters = new Map<string, PostgresAdapter>();
+  private publishLost = false;
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: PostgresClusterOptions) {
     const { databaseUrl, applicationName, logger } = options;
@@ -86,13 +90,34 @@ export class PostgresClusterPubSub {
       await this.pool.query('SELECT pg_notify($1, $2)', [`${CHANNEL_PREFIX}#${message.nsp}`, header]);
       this.publishOutage.recovered();
     } catch (error) {
-      // Lost: the other instances resync their sockets when their own LISTEN connection comes back.
+      // Lost, and the other instances' LISTEN may never have dropped: once publishing works again
+      // they are asked to resync their sockets.
       this.publishOutage.failed(error);
+      this.publishLost = true;
+      this.probeUntilPublishing(500);
     }
+  }
+
+  private probeUntilPublishing(delayMs: number): void {
+    if (this.probeTimer) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.pool.query('SELECT 1').then(
+        () => {
+          this.publishOutage.recovered();
+          if (!this.publishLost) return;
+          this.publishLost = false;
+          this.options.onPublishRecovered();
+        },
+        () => this.probeUntilPublishing(Math.min(delayMs * 2, 5_000)),
+      );
+    }, delayMs);
+    this.probeTimer.unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.cleanupTimer);
+    clearTimeout(this.probeTimer);
     this.adapters.clear();
     await this.listener.stop();
     await this.pool.end().catch(() => undefined);

@@ -5,6 +5,8 @@ import { UserEventOrder } from './user-event-order';
 
 /** The server-side event that carries domain events to the other instances. */
 const RELAY = 'domain-events';
+/** The server-side event that asks the other instances to resync their sockets. */
+const RESYNC = 'resync-sockets';
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -28,7 +30,9 @@ export class RealtimeService {
     const nsp = server.of('/');
     // socket.io's in-memory adapter (no other instance) only warns on serverSideEmit.
     this.clustered = nsp.adapter.constructor.name !== 'Adapter';
-    (nsp as unknown as { on(ev: string, fn: (events: DomainEvent[]) => void): void }).on(RELAY, (events) => this.receive(events));
+    const relay = nsp as unknown as { on(ev: string, fn: (events: DomainEvent[]) => void): void };
+    relay.on(RELAY, (events) => this.receive(events));
+    relay.on(RESYNC, () => this.resyncAll());
   }
 
   /** `seq`: the balance change the event belongs to, when it belongs to one (DomainEvent). */
@@ -70,6 +74,16 @@ export class RealtimeService {
     this.order.reset();
     this.server.local.emit('resync', { at: new Date().toISOString() });
     this.logger.log({ msg: 'socket.io link back: told the sockets to resync' });
+  }
+
+  /** After this instance lost a publish: the others' sockets may have missed what it carried. */
+  resyncOthers(): void {
+    if (!this.server || !this.clustered) return;
+    try {
+      (this.server.serverSideEmit as (ev: string) => boolean)(RESYNC);
+    } catch (error) {
+      this.logger.warn({ msg: 'socket resync request failed', error: String(error) });
+    }
   }
 
   private receive(events: DomainEvent[]): void {

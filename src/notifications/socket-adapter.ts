@@ -33,14 +33,16 @@ export class ClusterIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, options);
     type AdapterFactory = Parameters<typeof server.adapter>[0];
     const onReconnected = () => this.resyncSockets();
+    const onPublishRecovered = () => this.resyncOtherInstances();
     if (this.options.redisUrl) {
-      this.redis ??= createRedisClusterClients(this.options.redisUrl, this.adapterLogger, onReconnected);
+      this.redis ??= createRedisClusterClients(this.options.redisUrl, this.adapterLogger, onReconnected, onPublishRecovered);
       server.adapter(createRedisAdapter(this.redis.pub, this.redis.sub) as unknown as AdapterFactory);
     } else if (this.options.databaseUrl) {
       this.postgres ??= new PostgresClusterPubSub({
         databaseUrl: this.options.databaseUrl,
         applicationName: 'referral-points-socket',
         onReconnected,
+        onPublishRecovered,
         logger: this.adapterLogger,
       });
       server.adapter(this.postgres.adapterFactory() as unknown as AdapterFactory);
@@ -55,6 +57,14 @@ export class ClusterIoAdapter extends IoAdapter {
     this.postgres = undefined;
     await redis?.close();
     await postgres?.close();
+  }
+
+  private resyncOtherInstances(): void {
+    try {
+      this.app.get(RealtimeService, { strict: false }).resyncOthers();
+    } catch (error) {
+      this.adapterLogger.warn({ msg: 'socket.io: could not ask the other instances to resync', error: String(error) });
+    }
   }
 
   private resyncSockets(): void {

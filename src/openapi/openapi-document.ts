@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { completeDocument } from './complete-document';
-import { BEARER_SCHEME, WEBHOOK_SIGNATURE_SCHEME } from './security';
+import { BEARER_SCHEME, METRICS_TOKEN_SCHEME, WEBHOOK_SIGNATURE_SCHEME } from './security';
 
 /** The OpenAPI document of the app's controllers; needs no database (an app created with `preview: true` will do). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -15,7 +15,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('points', 'Balances, the ledger, levels, the leaderboard and redemptions')
     .addTag('purchases', "The commerce system's signed webhooks")
     .addTag('admin', 'Review of flagged referrals and analytics (role admin)')
-    .addTag('operations', 'Health')
+    .addTag('operations', 'Health, probes and metrics')
     .addTag('dashboard', 'The web pages served over the API')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of login or verify-email-code: an HS256 JWT with `exp`, following RFC8725' }, BEARER_SCHEME)
     .addApiKey(
@@ -27,6 +27,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       WEBHOOK_SIGNATURE_SCHEME,
     )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: '`/metrics` when METRICS_TOKEN is set: `Authorization: Bearer <METRICS_TOKEN>`' }, METRICS_TOKEN_SCHEME)
     .build();
   return completeDocument(SwaggerModule.createDocument(app, config));
 }
