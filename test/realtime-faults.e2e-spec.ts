@@ -7,7 +7,7 @@ import { EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../src/databa
 import { prepareDatabase } from '../src/database/prepare-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
 import {
-  AppProcess, eventsFlowBetween, insertLoginUser, isAlive, listen, login, logLines, resyncCount, SocketListener, startAppProcess, stopAppProcess,
+  AppProcess, eventsFlowBetween, grantPoint, insertLoginUser, isAlive, listen, login, logLines, resyncCount, SocketListener, startAppProcess, stopAppProcess,
 } from './utils/app-processes';
 import { until } from './utils/wait';
 
@@ -22,6 +22,7 @@ describe('socket fan-out through database faults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'realtime-faults-'));
   let port: number;
   let db: EmbeddedDatabase;
+  let appUrl: string;
   let apps: AppProcess[] = [];
   const listeners: SocketListener[] = [];
   let adminToken: string;
@@ -32,11 +33,14 @@ describe('socket fan-out through database faults', () => {
     chmodSync(dataDir, 0o755);
     port = await freePort();
     db = await startEmbeddedDatabase({ dataDir, port });
-    await prepareDatabase(db.url);
-    await installJobSchema(db.url);
-    const admin = await insertLoginUser(db.url, 'admin');
-    userId = await insertLoginUser(db.url, 'user');
-    apps = await Promise.all(['a', 'b'].map((name) => startAppProcess(name, { DATABASE_URL: db.url })));
+    // A database of its own, so that the maintenance one can shut it to new connections.
+    await sql(db.url, 'CREATE DATABASE realtime');
+    appUrl = Object.assign(new URL(db.url), { pathname: '/realtime' }).toString();
+    await prepareDatabase(appUrl);
+    await installJobSchema(appUrl);
+    const admin = await insertLoginUser(appUrl, 'admin');
+    userId = await insertLoginUser(appUrl, 'user');
+    apps = await Promise.all(['a', 'b'].map((name) => startAppProcess(name, { DATABASE_URL: appUrl })));
     adminToken = await login(apps[0], admin);
     const userToken = await login(apps[0], userId);
     for (const app of apps) listeners.push(await listen(app, userToken));
@@ -70,6 +74,28 @@ describe('socket fan-out through database faults', () => {
     }
   }, 120_000);
 
+  it('has the other instance resync its sockets when a publish was lost while its own LISTEN stayed up', async () => {
+    await flow();
+    const lostBefore = logLines(apps[1], 'socket.io LISTEN connection lost');
+    const before = resyncCount(listeners[1]);
+    const maintenance = db.url;
+    // No new connection while the publishing ones are cut: the next publish cannot get one and is
+    // lost, yet every LISTEN connection (and the app's pooled ones) stays up.
+    await sql(maintenance, `ALTER DATABASE realtime ALLOW_CONNECTIONS false`);
+    try {
+      await terminate(maintenance, `application_name = 'referral-points-socket' AND query LIKE '%pg_notify%'`);
+      const granted = await grantPoint(apps[0], adminToken, userId);
+      expect(granted).not.toBeNull();
+      await until(() => logLines(apps[0], 'socket.io publishing connection lost'), (n) => n > 0, 10_000);
+    } finally {
+      await sql(maintenance, `ALTER DATABASE realtime ALLOW_CONNECTIONS true`);
+    }
+    await until(() => resyncCount(listeners[1]), (n) => n > before, 15_000);
+    expect(logLines(apps[1], 'socket.io LISTEN connection lost')).toBe(lostBefore);
+    await flow();
+    expect(alive()).toEqual([true, true]);
+  }, 120_000);
+
   it('keeps both processes up and events flowing after the database server restarts', async () => {
     const before = listeners.map(resyncCount);
     const lostBefore = apps.map((app) => logLines(app, 'socket.io LISTEN connection lost'));
@@ -86,6 +112,16 @@ describe('socket fan-out through database faults', () => {
     apps.forEach((app, i) => expect(logLines(app, 'socket.io LISTEN connection lost') - lostBefore[i]).toBe(1));
   }, 120_000);
 });
+
+async function sql(url: string, statement: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 /** pg_terminate_backend on this test's own server only. */
 async function terminate(url: string, where: string): Promise<number> {
