@@ -9,6 +9,8 @@ export class AddPointsSeq1763800100000 implements MigrationInterface {
   name = 'AddPointsSeq1763800100000';
 
   async up(db: QueryRunner): Promise<void> {
+    // Gives up rather than queueing every request behind a long transaction on the table.
+    await db.query(`SET LOCAL lock_timeout = '5s'`);
     await db.query(`ALTER TABLE users ADD COLUMN points_seq bigint NOT NULL DEFAULT 0`);
     await db.query(`
       CREATE FUNCTION users_points_seq() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -10,6 +10,8 @@ export class CreateAccountSecurity1763800400000 implements MigrationInterface {
   name = 'CreateAccountSecurity1763800400000';
 
   async up(db: QueryRunner): Promise<void> {
+    // Gives up rather than queueing every request behind a long transaction on the table.
+    await db.query(`SET LOCAL lock_timeout = '5s'`);
     await db.query(`ALTER TABLE users ADD COLUMN token_version integer NOT NULL DEFAULT 0`);
     await db.query(`
       CREATE TABLE password_resets (

@@ -29,7 +29,7 @@ describe('sign-up takeover, code guesses and password reset over HTTP', () => {
     (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' = $1`, [to]))[0].n as number;
 
   describe('a repeated sign-up for a pending email', () => {
-    it('changes nothing pending: the owner verifies the newest code, the owner\'s password works and the attacker\'s does not', async () => {
+    it('changes nothing pending; a repeat with another password is contested, so the code activates neither password', async () => {
       const referrer = await createTestUser(t.app, { referralCode: `T${String(++seq).padStart(7, '0')}` });
       const victim = email('victim');
       await post('sign-up', { email: victim, password: 'owner password', name: 'Owner' }).expect(202);
@@ -41,16 +41,34 @@ describe('sign-up takeover, code guesses and password reset over HTTP', () => {
       });
       expect(attacker.status).toBe(202);
       expect(attacker.body).toEqual({ status: 'verification-sent', email: victim });
-      const [row] = await db.query(`SELECT name, referral_code FROM pending_signups WHERE email = $1`, [victim]);
-      expect(row).toEqual({ name: 'Owner', referral_code: null });
+      const [row] = await db.query(`SELECT name, referral_code, contested FROM pending_signups WHERE email = $1`, [victim]);
+      expect(row).toEqual({ name: 'Owner', referral_code: null, contested: true });
 
       const newest = await outbox.code(victim, 2);
       const verified = await post('verify-email-code', { email: victim, code: newest }).expect(201);
       expect(verified.body.user.name).toBe('Owner');
       expect(verified.body.referral).toBeNull();
-      await post('login', { email: victim, password: 'owner password' }).expect(200);
-      const stolen = await post('login', { email: victim, password: 'attacker password' }).expect(401);
-      expect(stolen.body.code).toBe('INVALID_CREDENTIALS');
+      // The mailbox owner is signed in by the code and sets a password with a reset.
+      await t.http.get('/api/auth/me').set('Authorization', `Bearer ${verified.body.accessToken}`).expect(200);
+      for (const password of ['owner password', 'attacker password']) {
+        expect((await post('login', { email: victim, password }).expect(401)).body.code).toBe('INVALID_CREDENTIALS');
+      }
+    });
+
+    it('gives whoever signed up first with another\'s email no way in when the owner signs up and verifies', async () => {
+      const victim = email('prehijack');
+      await post('sign-up', { email: victim, password: 'attacker password', name: 'Attacker' }).expect(202);
+      await post('sign-up', { email: victim, password: 'owner password', name: 'Owner' }).expect(202);
+      await post('verify-email-code', { email: victim, code: await outbox.code(victim, 2) }).expect(201);
+      await post('login', { email: victim, password: 'attacker password' }).expect(401);
+    });
+
+    it('keeps the password when the repeat brings the same one', async () => {
+      const owner = email('repeat');
+      await post('sign-up', { email: owner, password: 'same password', name: 'Owner' }).expect(202);
+      await post('sign-up', { email: owner, password: 'same password', name: 'Owner' }).expect(202);
+      await post('verify-email-code', { email: owner, code: await outbox.code(owner, 2) }).expect(201);
+      await post('login', { email: owner, password: 'same password' }).expect(200);
     });
   });
 

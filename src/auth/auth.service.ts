@@ -62,6 +62,8 @@ export class AuthService {
     }
     const referralCode = (await this.referralCodeFor(input.referralCode, cookieCode)) ?? null;
     const passwordHash = await this.passwords.hash(input.password);
+    const pendingHash = await this.pending.pendingPasswordHash(this.db.manager, email);
+    const contests = pendingHash !== undefined && !(await this.passwords.verify(pendingHash, input.password));
     const code = this.codes.generate();
     await this.db.transaction(async (manager) => {
       const name = await this.pending.createOrReissue(manager, {
@@ -72,6 +74,7 @@ export class AuthService {
         referralCode,
         signupIp: signals.ip,
         signupDeviceId: signals.deviceId,
+        contests,
       });
       await this.mail.enqueueVerificationCode(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
     });
@@ -105,7 +108,8 @@ export class AuthService {
         const user = await this.users.create(manager, {
           email,
           name: pending.name,
-          passwordHash: pending.passwordHash,
+          // Contested: nobody can tell whose password is the mailbox owner's, so neither is kept.
+          passwordHash: pending.contested ? null : pending.passwordHash,
           googleId: null,
           signupIp: ip,
           signupDeviceId: deviceId,

@@ -10,6 +10,8 @@ export interface PendingSignupInput {
   referralCode: string | null;
   signupIp: string | null;
   signupDeviceId: string | null;
+  /** A repeat whose password differs from the pending one's (see ContestedSignups). */
+  contests: boolean;
 }
 
 export interface LockedPendingSignup {
@@ -23,6 +25,7 @@ export interface LockedPendingSignup {
   referralCode: string | null;
   signupIp: string | null;
   signupDeviceId: string | null;
+  contested: boolean;
 }
 
 /** SQL over `pending_signups`; every method runs in the caller's transaction. Expiry uses the database clock. */
@@ -38,9 +41,10 @@ export class PendingSignupsRepository {
       `INSERT INTO pending_signups (email, name, password_hash, code_hash, attempts, expires_at, referral_code, signup_ip, signup_device_id)
        VALUES ($1, $2, $3, $4, 0, now() + make_interval(mins => $5), $6, $7, $8)
        ON CONFLICT (email) DO UPDATE SET
-         code_hash = EXCLUDED.code_hash, attempts = 0, expires_at = EXCLUDED.expires_at, updated_at = now()
+         code_hash = EXCLUDED.code_hash, attempts = 0, expires_at = EXCLUDED.expires_at, updated_at = now(),
+         contested = pending_signups.contested OR $9
        RETURNING name`,
-      [row.email, row.name, row.passwordHash, row.codeHash, CODE_TTL_MINUTES, row.referralCode, row.signupIp, row.signupDeviceId],
+      [row.email, row.name, row.passwordHash, row.codeHash, CODE_TTL_MINUTES, row.referralCode, row.signupIp, row.signupDeviceId, row.contests],
     )) as Array<{ name: string }>;
     return pending.name;
   }
@@ -60,11 +64,17 @@ export class PendingSignupsRepository {
     const rows: LockedPendingSignup[] = await manager.query(
       `SELECT id, email, name, password_hash AS "passwordHash", code_hash AS "codeHash", attempts,
               expires_at <= now() AS expired, referral_code AS "referralCode",
-              signup_ip AS "signupIp", signup_device_id AS "signupDeviceId"
+              signup_ip AS "signupIp", signup_device_id AS "signupDeviceId", contested
        FROM pending_signups WHERE email = $1 FOR UPDATE`,
       [email],
     );
     return rows[0];
+  }
+
+  /** The password hash of the email's pending sign-up, if there is one. */
+  async pendingPasswordHash(manager: EntityManager, email: string): Promise<string | undefined> {
+    const rows: Array<{ hash: string }> = await manager.query(`SELECT password_hash AS hash FROM pending_signups WHERE email = $1`, [email]);
+    return rows[0]?.hash;
   }
 
   async countFailedAttempt(manager: EntityManager, id: string): Promise<void> {

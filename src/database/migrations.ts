@@ -15,6 +15,7 @@ import { IndexHeldAwards1763700500300 } from '../../migrations/1763700500300-Ind
 import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-DropEmailCanonical';
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
+import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   DropEmailCanonical1763700500400,
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
+  ContestedSignups1763800400100,
 ];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
+import { EmailFits } from '../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class ForgotPasswordDto {
@@ -8,6 +9,7 @@ export class ForgotPasswordDto {
   @IsString()
   @MaxLength(255)
   @IsEmail()
+  @EmailFits()
   email: string;
 }
 
@@ -17,6 +19,7 @@ export class ResetPasswordDto {
   @IsString()
   @MaxLength(255)
   @IsEmail()
+  @EmailFits()
   email: string;
 
   @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
