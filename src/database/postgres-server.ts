@@ -78,7 +78,19 @@ export function runningServerPort(clusterDir: string): number | undefined {
   } catch {
     return undefined;
   }
+  // After a reboot the file's pid may belong to another program: then no server is there, and
+  // PostgreSQL clears its stale lock file itself when it starts.
+  if (!isPostgres(Number(pid))) return undefined;
   return Number(port) || undefined;
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return /postgres/.test(readFileSync(`/proc/${pid}/comm`, 'utf8'));
+  } catch {
+    // No /proc (not Linux): trust the live pid, as before.
+    return process.platform !== 'linux';
+  }
 }
 
 function run(files: ServerFiles, program: string, args: string[]): Promise<{ code: number | null; output: string }> {
