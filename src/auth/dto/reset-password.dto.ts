@@ -1,31 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
-import { EmailFits } from '../../common/http/email-fits.decorator';
-import { Trim } from './trim';
+import { IsString, Length } from 'class-validator';
+import { AccountEmail, MailedCode } from './account-fields.decorator';
 
 export class ForgotPasswordDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @IsEmail()
-  @EmailFits()
+  @AccountEmail()
   email: string;
 }
 
 export class ResetPasswordDto {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 255 })
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @IsEmail()
-  @EmailFits()
+  @AccountEmail()
   email: string;
 
-  @ApiProperty({ example: '042917', description: 'The 6-digit code from the mail', maxLength: 255 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @MailedCode()
   code: string;
 
   @ApiProperty({ description: 'The new password', minLength: 8, maxLength: 128 })

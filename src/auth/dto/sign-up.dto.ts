@@ -1,15 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { EmailFits } from '../../common/http/email-fits.decorator';
+import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { AccountEmail } from './account-fields.decorator';
 import { Trim } from './trim';
 
 export class SignUpDto {
-  @ApiProperty({ example: 'jane@example.com', format: 'email', maxLength: 255 })
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @IsEmail()
-  @EmailFits()
+  @AccountEmail()
   email: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128 })
