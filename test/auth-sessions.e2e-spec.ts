@@ -81,7 +81,7 @@ describe('tokens, account closure, demotion and the login throttle', () => {
     it('closes the account: its token is 401 everywhere, its socket is dropped on every instance, its code is dead, the ledger stays', async () => {
       const code = `D${String(++seq).padStart(7, '0')}`;
       const user = await withPassword('close password', { referralCode: code, role: 'admin' });
-      await a.app.get(PointsService).addPoints(user.id, 250, 'bonus', {}, `test:${randomUUID()}`);
+      await a.app.get(PointsService).addPoints({ userId: user.id, amount: 250, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       const ledgerBefore = (await db.query(`SELECT count(*)::int AS n, sum(amount)::int AS s FROM point_transactions WHERE user_id = $1`, [user.id]))[0];
       expect(ledgerBefore).toEqual({ n: 1, s: 250 });
       const onA = await connectSocket(a.url, user.token);

@@ -5,6 +5,7 @@ import { TokenService } from '../src/auth/token.service';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
+import { recordingTx } from './utils/recording-tx';
 
 const sockets: Socket[] = [];
 
@@ -184,10 +185,12 @@ describe('Socket.IO gateway', () => {
         const [row] = await m.query(
           `INSERT INTO users (email, name) VALUES ('ann.lee@example.com', 'Ann') RETURNING id`,
         );
-        const result = await a.app.get(ReferralsService).attributeSignup(m, {
+        const tx = recordingTx(m);
+        await a.app.get(ReferralsService).attributeSignup({
+          tx,
           refereeId: row.id, refereeEmail: 'ann.lee@example.com', refereeName: 'Ann', code: 'S0CKET01', ip: null, deviceId: null,
         });
-        return result.events;
+        return tx.events;
       });
       expect(events).toHaveLength(1);
       expect(seen).toEqual([]);

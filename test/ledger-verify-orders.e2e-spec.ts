@@ -37,7 +37,7 @@ describe('ledger:verify per-order rules', () => {
   /** A clawback shaped like the settlement's, outside it. */
   const clawback = (userId: string, purchaseId: string, awardKey: string, amount: number) => {
     const [, , role, level] = awardKey.split(':');
-    return points.clawback(userId, amount, 'purchase', { purchaseId, awardKey, role, level: Number(level) }, `test:${randomUUID()}`);
+    return points.clawback({ userId, amount, source: 'purchase', metadata: { purchaseId, awardKey, role, level: Number(level) }, idempotencyKey: `test:${randomUUID()}` });
   };
 
   it('passes on settled orders and real redeems, then names every broken per-order rule and exits 1', async () => {
@@ -64,7 +64,7 @@ describe('ledger:verify per-order rules', () => {
       [`o-${randomUUID()}`, top.id],
     );
     const heldKey = `purchase:${held.id}:referee:0`;
-    await points.addPoints(top.id, 100, 'referral', { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, heldKey, { hold: true });
+    await points.addPoints({ userId: top.id, amount: 100, source: 'referral', metadata: { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, idempotencyKey: heldKey, hold: true });
     // 3. A clawback beyond its award, 4. beyond the refunded share, 5. of an award that does not exist.
     await clawback(buyer.id, full.id, `purchase:${full.id}:referee:0`, 1);
     await clawback(referrer.id, partial.id, `purchase:${partial.id}:commission:1`, 1);
@@ -72,9 +72,9 @@ describe('ledger:verify per-order rules', () => {
     const orphan = await clawback(top.id, randomUUID(), ghost, 1);
     // 6. An award of an order that does not exist.
     const nowhere = randomUUID();
-    await points.addPoints(top.id, 3, 'referral', { purchaseId: nowhere, role: 'referee', level: 0 }, `purchase:${nowhere}:referee:0`);
+    await points.addPoints({ userId: top.id, amount: 3, source: 'referral', metadata: { purchaseId: nowhere, role: 'referee', level: 0 }, idempotencyKey: `purchase:${nowhere}:referee:0` });
     // 7. Points spent on a reward that was never recorded.
-    const spend = await points.spend(referrer.id, 5, 'redeem', {}, `test:${randomUUID()}`);
+    const spend = await points.spend({ userId: referrer.id, amount: 5, source: 'redeem', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
 
     const problems = (await checkLedger(db)).map((p) => `${p.userId}: ${p.problem}`);
     const expected = [

@@ -27,7 +27,7 @@ describe('points under real concurrency', () => {
 
   it('lets exactly 10 of 50 parallel HTTP redeems of 10 through against 100 available', async () => {
     const u = await createTestUser(t.app);
-    await points.addPoints(u.id, 100, 'bonus', {}, `test:${randomUUID()}`);
+    await points.addPoints({ userId: u.id, amount: 100, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => t.http.post('/api/points/redeem').set(auth(u)).send({ amount: 10, reward: 'discount-code' })),
     );
@@ -67,7 +67,7 @@ describe('points under real concurrency', () => {
 
   it('writes one entry for one Idempotency-Key sent 20 times to redeem concurrently', async () => {
     const u = await createTestUser(t.app);
-    await points.addPoints(u.id, 100, 'bonus', {}, `test:${randomUUID()}`);
+    await points.addPoints({ userId: u.id, amount: 100, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
     const key = randomUUID();
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
@@ -88,7 +88,7 @@ describe('points under real concurrency', () => {
       expect(await run()).toBe(0);
       expect(lines.join('\n')).toContain('ledger ok');
       const u = await createTestUser(t.app);
-      await points.addPoints(u.id, 100, 'bonus', {}, `test:${randomUUID()}`);
+      await points.addPoints({ userId: u.id, amount: 100, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await db.query(`UPDATE users SET points_available = points_available + 5 WHERE id = $1`, [u.id]);
       lines.length = 0;
       expect(await run()).toBe(1);
@@ -120,7 +120,7 @@ describe('points under real concurrency', () => {
 
     it('refuses to let history be edited', async () => {
       const u = await createTestUser(t.app);
-      const r = await points.addPoints(u.id, 10, 'bonus', {}, `test:${randomUUID()}`);
+      const r = await points.addPoints({ userId: u.id, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await expect(db.query(`UPDATE point_transactions SET amount = 1000 WHERE id = $1`, [r.transaction.id])).rejects.toThrow(/append-only/);
       await expect(db.query(`DELETE FROM point_transactions WHERE id = $1`, [r.transaction.id])).rejects.toThrow(/append-only/);
     });

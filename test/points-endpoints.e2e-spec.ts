@@ -21,7 +21,7 @@ describe('points endpoints over HTTP', () => {
   afterAll(() => t?.close());
 
   const award = (userId: string, amount: number, options = {}) =>
-    points.addPoints(userId, amount, 'bonus', {}, `test:${randomUUID()}`, options);
+    points.addPoints({ userId, amount, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}`, ...options });
   const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
 
   it('documents every points endpoint in the OpenAPI spec', async () => {
@@ -67,7 +67,7 @@ describe('points endpoints over HTTP', () => {
       const other = await createTestUser(t.app);
       await award(other.id, 999);
       for (let i = 1; i <= 5; i++) await award(u.id, i);
-      await points.spend(u.id, 3, 'redeem', {}, `test:${randomUUID()}`);
+      await points.spend({ userId: u.id, amount: 3, source: 'redeem', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       const first = await t.http.get('/api/points/transactions?limit=4').set(auth(u)).expect(200);
       expect(first.body.items.map((i: { amount: number }) => i.amount)).toEqual([-3, 5, 4, 3]);
       expect(Object.keys(first.body.items[0]).sort()).toEqual(

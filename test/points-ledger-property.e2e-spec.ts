@@ -45,13 +45,13 @@ describe('the ledger under random concurrent operations (fast-check)', () => {
 
   function send(s: Sent): Promise<LedgerResult> {
     switch (s.kind) {
-      case 'earn': return points.addPoints(s.userId, s.amount, 'purchase', {}, s.key);
-      case 'hold': return points.addPoints(s.userId, s.amount, 'purchase', {}, s.key, { hold: true });
-      case 'spend': return points.spend(s.userId, s.amount, 'admin', {}, s.key);
-      case 'adminDeduct': return points.spend(s.userId, s.amount, 'admin', { reason: 'test' }, s.key);
-      case 'clawback': return points.clawback(s.userId, s.amount, 'purchase', {}, s.key);
-      case 'release': return points.releasePending(s.key);
-      case 'void': return points.voidPending(s.key);
+      case 'earn': return points.addPoints({ userId: s.userId, amount: s.amount, source: 'purchase', metadata: {}, idempotencyKey: s.key });
+      case 'hold': return points.addPoints({ userId: s.userId, amount: s.amount, source: 'purchase', metadata: {}, idempotencyKey: s.key, hold: true });
+      case 'spend': return points.spend({ userId: s.userId, amount: s.amount, source: 'admin', metadata: {}, idempotencyKey: s.key });
+      case 'adminDeduct': return points.spend({ userId: s.userId, amount: s.amount, source: 'admin', metadata: { reason: 'test' }, idempotencyKey: s.key });
+      case 'clawback': return points.clawback({ userId: s.userId, amount: s.amount, source: 'purchase', metadata: {}, idempotencyKey: s.key });
+      case 'release': return points.releasePending({ idempotencyKey: s.key });
+      case 'void': return points.voidPending({ idempotencyKey: s.key });
     }
   }
 

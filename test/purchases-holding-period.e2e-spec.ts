@@ -55,11 +55,11 @@ describe('a holding period makes every purchase award pending until a delayed jo
     expect(Number(job.days)).toBeLessThan(HOLDING_DAYS + 0.01);
 
     // Running the release early changes nothing.
-    await t.app.get(OrderSettlementService).settle(purchaseId);
+    await t.app.get(OrderSettlementService).settle({ purchaseId: purchaseId });
     expect((await balances(t.app, referrer.id)).pending).toBe(600);
 
     await elapse(orderId);
-    await t.app.get(OrderSettlementService).settle(purchaseId);
+    await t.app.get(OrderSettlementService).settle({ purchaseId: purchaseId });
     expect(await balances(t.app, referrer.id)).toEqual({ total: 600, available: 600, pending: 0, debt: 0 });
     expect(await balances(t.app, buyer.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
     expect(await balances(t.app, top.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
@@ -71,7 +71,7 @@ describe('a holding period makes every purchase award pending until a delayed jo
     const first = await referralChain(t.app, { referrer: 'flagged' });
     const a = await complete(first.buyer.id);
     await elapse(a.orderId);
-    await t.app.get(OrderSettlementService).settle(a.purchaseId);
+    await t.app.get(OrderSettlementService).settle({ purchaseId: a.purchaseId });
     expect((await balances(t.app, first.referrer.id)).pending).toBe(600);
     await t.http.post(`/api/admin/referrals/${first.referral}/approve`).set('Authorization', `Bearer ${admin.token}`).expect(200);
     expect(await balances(t.app, first.referrer.id)).toMatchObject({ available: 600, pending: 0 });
@@ -83,7 +83,7 @@ describe('a holding period makes every purchase award pending until a delayed jo
     expect(approved.body.heldPoints).toBe(0);
     expect(await balances(t.app, second.referrer.id)).toMatchObject({ available: 0, pending: 600 });
     await elapse(b.orderId);
-    await t.app.get(OrderSettlementService).settle(b.purchaseId);
+    await t.app.get(OrderSettlementService).settle({ purchaseId: b.purchaseId });
     expect(await balances(t.app, second.referrer.id)).toMatchObject({ available: 600, pending: 0 });
     expect(await checkLedger(db)).toEqual([]);
   });

@@ -29,7 +29,7 @@ describe('flagged referrals hold their rewards until an admin reviews them', () 
   };
   const review = (id: string, decision: 'approve' | 'reject', token = admin.token) =>
     t.http.post(`/api/admin/referrals/${id}/${decision}`).set('Authorization', `Bearer ${token}`);
-  const spend = (userId: string, amount: number) => t.app.get(PointsService).spend(userId, amount, 'admin', {}, `spend-${randomUUID()}`);
+  const spend = (userId: string, amount: number) => t.app.get(PointsService).spend({ userId, amount, source: 'admin', metadata: {}, idempotencyKey: `spend-${randomUUID()}` });
 
   it('writes a flagged referral’s awards as pending, not spendable, and releases them on approval', async () => {
     const { top, referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });

@@ -58,7 +58,7 @@ describe('purchase refunds', () => {
       const { top, referrer, buyer } = await referralChain(t.app);
       const orderId = await complete(buyer.id, 10_000);
       expect(await balances(t.app, referrer.id)).toMatchObject({ total: 600, available: 600 });
-      await t.app.get(PointsService).spend(referrer.id, 550, 'admin', {}, `spend-${randomUUID()}`);
+      await t.app.get(PointsService).spend({ userId: referrer.id, amount: 550, source: 'admin', metadata: {}, idempotencyKey: `spend-${randomUUID()}` });
 
       const res = await refund(orderId).expect(202);
       expect(res.body).toEqual({ status: 'accepted', duplicate: false });

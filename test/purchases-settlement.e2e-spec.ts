@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSerializable } from '../src/database/serializable';
+import { UnitOfWork } from '../src/database/unit-of-work';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
 import { RefundSweepService } from '../src/purchases/refund-sweep.service';
@@ -108,17 +108,18 @@ describe('refund settlement', () => {
     const orderId = await complete(buyer.id, 10_000);
     const id = await purchaseId(orderId);
     const settlement = t.app.get(OrderSettlementService);
+    // A unit of work of its own, not the app's: no contention queue in this process, so they meet in PostgreSQL.
+    const uow = new UnitOfWork(db);
     const amounts = [2_000, 5_000, 7_777, 2_000, 7_777, 5_000, 7_777, 2_000];
     const responses = await Promise.all([
       ...amounts.map((a) => refund(orderId, a)),
-      ...amounts.map(() => settlement.settle(id).then(() => ({ status: 202 }))),
-      // Settlement inside bare transactions, not queued per user in this process: they meet in PostgreSQL.
-      ...amounts.map(() => runSerializable(db, (m) => settlement.settleIn(m, id)).then(() => ({ status: 202 }))),
+      ...amounts.map(() => settlement.settle({ purchaseId: id }).then(() => ({ status: 202 }))),
+      ...amounts.map(() => uow.run((tx) => settlement.settle({ tx, purchaseId: id })).then(() => ({ status: 202 }))),
     ]);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 202));
     await until(() => balances(t.app, top.id), (b) => b.total === 100 - 77);
     await jobsIdle(t.app);
-    await settlement.settle(id);
+    await settlement.settle({ purchaseId: id });
     // floor(award × 7777 / 10000), once.
     expect(await clawedBack(orderId)).toEqual({ 'referee:0': 77, 'referrer:1': 77, 'commission:1': 388, 'commission:2': 77 });
     expect((await balances(t.app, buyer.id)).total).toBe(100 - 77);

@@ -58,7 +58,7 @@ describe('Socket.IO: resync, seq and debt', () => {
       expect(at).toBeGreaterThanOrEqual(before - 1_000);
       expect(at).toBeLessThanOrEqual(Date.now());
 
-      await a.app.get(PointsService).addPoints(u.id, 10, 'bonus', {}, `test:${randomUUID()}`);
+      await a.app.get(PointsService).addPoints({ userId: u.id, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await until(() => events.length, (n) => n >= 2, 10_000);
       // The transport drops; socket.io-client reconnects by itself.
       socket.io.engine.close();
@@ -111,7 +111,7 @@ describe('Socket.IO: resync, seq and debt', () => {
       await waitUntilCrossInstanceLive(b, u.id, onA);
       const seenA = updates(onA);
       const seenB = updates(onB);
-      await a.app.get(PointsService).addPoints(u.id, 10, 'bonus', {}, `test:${randomUUID()}`);
+      await a.app.get(PointsService).addPoints({ userId: u.id, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await until(() => seenA.length + seenB.length, (n) => n >= 2, 10_000);
       // Change 3 is announced by one instance before change 2 is by the other, as a slow emit after commit does.
       const change = (seq: number): DomainEvent => ({
@@ -138,14 +138,14 @@ describe('Socket.IO: resync, seq and debt', () => {
       await waitUntilCrossInstanceLive(a, u.id, socket);
       const seen = updates(socket);
       const points = a.app.get(PointsService);
-      await points.addPoints(u.id, 30, 'purchase', {}, `test:${randomUUID()}`);
-      await points.clawback(u.id, 100, 'purchase', {}, `test:${randomUUID()}`);
+      await points.addPoints({ userId: u.id, amount: 30, source: 'purchase', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
+      await points.clawback({ userId: u.id, amount: 100, source: 'purchase', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await until(() => seen.length, (n) => n >= 2, 10_000);
       expect(seen[1]).toMatchObject({ available: 0, debt: 70, delta: -100, seq: 2 });
       const me = await b.http.get('/api/points/my-points').set(auth(u)).expect(200);
       expect(me.body).toMatchObject({ available: 0, debt: 70 });
 
-      await points.addPoints(u.id, 100, 'purchase', {}, `test:${randomUUID()}`);
+      await points.addPoints({ userId: u.id, amount: 100, source: 'purchase', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
       await until(() => seen.length, (n) => n >= 3, 10_000);
       expect(seen[2]).toMatchObject({ available: 30, debt: 0, seq: 3 });
       expect((await b.http.get('/api/points/my-points').set(auth(u))).body).toMatchObject({ available: 30, debt: 0 });

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { TokenService } from '../src/auth/token.service';
+import { recordingTx } from './utils/recording-tx';
 
 const VELOCITY = 3;
 
@@ -45,7 +46,9 @@ describe('ReferralsService against PostgreSQL', () => {
         `INSERT INTO users (email, name, signup_ip, signup_device_id) VALUES ($1::text, $2, $3, $4) RETURNING id`,
         [email, name, fields.ip ?? null, fields.device ?? null],
       );
-      const result = await referrals.attributeSignup(manager, {
+      const tx = recordingTx(manager);
+      const result = await referrals.attributeSignup({
+        tx,
         refereeId: row.id,
         refereeEmail: email,
         refereeName: name,
@@ -53,7 +56,7 @@ describe('ReferralsService against PostgreSQL', () => {
         ip: fields.ip ?? null,
         deviceId: fields.device ?? null,
       });
-      return { id: row.id as string, email, ...result };
+      return { id: row.id as string, email, ...result, events: tx.events };
     });
   }
 
@@ -182,7 +185,7 @@ describe('ReferralsService against PostgreSQL', () => {
       await db
         .transaction(async (manager) => {
           const [row] = await manager.query(`INSERT INTO users (email, name) VALUES ($1, 'X') RETURNING id`, [email]);
-          await referrals.attributeSignup(manager, { refereeId: row.id, refereeEmail: email, refereeName: 'X', code: r.code, ip: null, deviceId: null });
+          await referrals.attributeSignup({ tx: recordingTx(manager), refereeId: row.id, refereeEmail: email, refereeName: 'X', code: r.code, ip: null, deviceId: null });
           throw new Error('verify failed later');
         })
         .catch(() => undefined);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/auth/token.service';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
+import { recordingTx } from './utils/recording-tx';
 
 interface Item {
   id: string;
@@ -40,7 +41,8 @@ describe('GET /api/points/referrals', () => {
   async function referee(referrerCode: string, name: string, email?: string) {
     const u = await user(name, email);
     await db.transaction((m) =>
-      t.app.get(ReferralsService).attributeSignup(m, {
+      t.app.get(ReferralsService).attributeSignup({
+        tx: recordingTx(m),
         refereeId: u.id, refereeEmail: u.email, refereeName: u.name, code: referrerCode, ip: null, deviceId: null,
       }),
     );

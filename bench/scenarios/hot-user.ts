@@ -37,12 +37,12 @@ export const hotUser: Scenario = async ({ server, options, log }): Promise<Scena
   try {
     const points = app.get(PointsService);
     const hot = benchUserId(HOT);
-    await points.addPoints(hot, 1_000_000, 'bonus', {}, `bench:seed:${randomUUID()}`, { description: 'bench balance' });
+    await points.addPoints({ userId: hot, amount: 1_000_000, source: 'bonus', metadata: {}, idempotencyKey: `bench:seed:${randomUUID()}`, description: 'bench balance' });
 
     const awardKey = `bench:capture:${randomUUID()}`;
     const redeemKey = `bench:capture:${randomUUID()}`;
-    const award = await captureStatements(awardKey, () => points.addPoints(hot, AWARD, 'admin', { reason: 'bench' }, awardKey, { description: 'bench award' }));
-    const redeem = await captureStatements(redeemKey, () => points.spend(hot, REDEEM, 'redeem', { reward: 'service-credit' }, redeemKey, 'spend', 'bench redeem'));
+    const award = await captureStatements(awardKey, () => points.addPoints({ userId: hot, amount: AWARD, source: 'admin', metadata: { reason: 'bench' }, idempotencyKey: awardKey, description: 'bench award' }));
+    const redeem = await captureStatements(redeemKey, () => points.spend({ userId: hot, amount: REDEEM, source: 'redeem', metadata: { reward: 'service-credit' }, idempotencyKey: redeemKey, description: 'bench redeem' }));
     const vary = (key: string) => new Map<unknown, string>([[hot, benchUserIdSql(String(HOT))], [key, ':key']]);
     const keyLine = '\\set key random(1, 1000000000000000)';
     const a = pgbenchScript(award, vary(awardKey), [keyLine], 'award');
@@ -52,8 +52,8 @@ export const hotUser: Scenario = async ({ server, options, log }): Promise<Scena
       const start = { ...serializableStats };
       const loop = await runLoop(CONCURRENCY, secs, async (worker, i) => {
         const key = `bench:${tag}:${worker}:${i}`;
-        if ((worker + i) % 2 === 0) await points.addPoints(hot, AWARD, 'admin', { reason: 'bench' }, key, { description: 'bench award' });
-        else await points.spend(hot, REDEEM, 'redeem', { reward: 'service-credit' }, key, 'spend', 'bench redeem');
+        if ((worker + i) % 2 === 0) await points.addPoints({ userId: hot, amount: AWARD, source: 'admin', metadata: { reason: 'bench' }, idempotencyKey: key, description: 'bench award' });
+        else await points.spend({ userId: hot, amount: REDEEM, source: 'redeem', metadata: { reward: 'service-credit' }, idempotencyKey: key, description: 'bench redeem' });
       });
       const retries = serializableStats.retries - start.retries;
       const giveUps = serializableStats.exhausted - start.exhausted;

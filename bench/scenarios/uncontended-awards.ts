@@ -42,7 +42,7 @@ export const uncontendedAwards: Scenario = async ({ server, options, log }): Pro
 
     const marker = `bench:capture:${randomUUID()}`;
     const statements = await captureStatements(marker, () =>
-      points.addPoints(benchUserId(1), AMOUNT, 'admin', METADATA, marker, { description: 'bench award' }),
+      points.addPoints({ userId: benchUserId(1), amount: AMOUNT, source: 'admin', metadata: METADATA, idempotencyKey: marker, description: 'bench award' }),
     );
     const { script, defines } = pgbenchScript(
       statements,
@@ -54,7 +54,7 @@ export const uncontendedAwards: Scenario = async ({ server, options, log }): Pro
     const inProcess = async (secs: number, tag: string) => {
       const start = { ...serializableStats };
       const loop = await runLoop(CONCURRENCY, secs, async (worker, i) => {
-        await points.addPoints(randomUser(), AMOUNT, 'admin', METADATA, `bench:${tag}:${worker}:${i}`, { description: 'bench award' });
+        await points.addPoints({ userId: randomUser(), amount: AMOUNT, source: 'admin', metadata: METADATA, idempotencyKey: `bench:${tag}:${worker}:${i}`, description: 'bench award' });
       });
       return { ...loop, retries: serializableStats.retries - start.retries, giveUps: serializableStats.exhausted - start.exhausted };
     };

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { runSerializable } from '../database/serializable';
-import { DomainEvent } from '../notifications/realtime-events';
-import { RealtimeService } from '../notifications/realtime.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { ActiveReferralsRefresh } from '../purchases/active-referrals-refresh.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
@@ -16,11 +13,10 @@ import { isUuid } from '../common/uuid';
 @Injectable()
 export class ReferralReviewService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly repository: ReferralReviewRepository,
     private readonly conversion: ReferralConversionService,
     private readonly settlement: OrderSettlementService,
-    private readonly realtime: RealtimeService,
     private readonly activeReferrals: ActiveReferralsRefresh,
   ) {}
 
@@ -36,15 +32,11 @@ export class ReferralReviewService {
    */
   async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
     if (!isUuid(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
-    const { row, events } = await runSerializable(this.dataSource, async (m) => {
-      await this.conversion.review(m, referralId, decision, reviewerId);
-      const events: DomainEvent[] = [];
-      for (const purchaseId of await this.settlement.heldPurchases(m, referralId)) {
-        events.push(...(await this.settlement.settleIn(m, purchaseId)));
-      }
-      return { row: (await this.repository.findOne(m, referralId))!, events };
+    const row = await this.uow.run(async (tx) => {
+      await this.conversion.review(tx.manager, referralId, decision, reviewerId);
+      for (const purchaseId of await this.settlement.heldPurchases(tx, referralId)) await this.settlement.settle({ tx, purchaseId });
+      return (await this.repository.findOne(tx.manager, referralId))!;
     });
-    this.realtime.publish(events);
     // A rejected referee stops counting as active for the referrer.
     if (decision === 'reject') await this.activeReferrals.request(row.referrer.id);
     return toDto(row);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation';
 import { ClientSignals } from '../common/http/client-signals';
 import { MailService } from '../mail/mail.service';
-import { RealtimeService } from '../notifications/realtime.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { ReferralsService } from '../referrals/referrals.service';
 import { UsersService } from '../users/users.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
@@ -20,6 +20,9 @@ import { normaliseEmail } from './normalise-email';
 import { TokenService } from './token.service';
 import { CODE_TTL_MINUTES, VerificationCodes } from './verification-codes';
 
+/** Sign-up races are settled by unique constraints, and its work must not run twice (mails). */
+const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
+
 /** Email sign-up with a mailed code, verification, and password login. */
 @Injectable()
 export class AuthService {
@@ -32,7 +35,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly mail: MailService,
-    private readonly realtime: RealtimeService,
+    private readonly uow: UnitOfWork,
     private readonly gate: CodeGate,
     private readonly throttle: LoginThrottle,
     private readonly codeRequests: CodeRequestsService,
@@ -65,8 +68,8 @@ export class AuthService {
     const pendingHash = await this.pending.pendingPasswordHash(this.db.manager, email);
     const contests = pendingHash !== undefined && !(await this.passwords.verify(pendingHash, input.password));
     const code = this.codes.generate();
-    await this.db.transaction(async (manager) => {
-      const name = await this.pending.createOrReissue(manager, {
+    await this.uow.run(async (tx) => {
+      const name = await this.pending.createOrReissue(tx.manager, {
         email,
         name: input.name,
         passwordHash,
@@ -76,8 +79,8 @@ export class AuthService {
         signupDeviceId: signals.deviceId,
         contests,
       });
-      await this.mail.enqueueVerificationCode(manager, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
-    });
+      await this.mail.enqueueVerificationCode(tx, { to: email, name, code, expiresInMinutes: CODE_TTL_MINUTES });
+    }, READ_COMMITTED);
     return { status: 'verification-sent', email };
   }
 
@@ -92,7 +95,8 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     let outcome;
     try {
-      outcome = await this.db.transaction(async (manager) => {
+      outcome = await this.uow.run(async (tx) => {
+        const manager = tx.manager;
         await this.gate.lock(manager, 'sign-up', email);
         const pending = await this.pending.lockByEmail(manager, email);
         const rejection = await this.gate.judge(manager, { purpose: 'sign-up', email, code: input.code }, pending, () =>
@@ -114,7 +118,8 @@ export class AuthService {
           signupIp: ip,
           signupDeviceId: deviceId,
         });
-        const attribution = await this.referrals.attributeSignup(manager, {
+        const attribution = await this.referrals.attributeSignup({
+          tx,
           refereeId: user.id,
           refereeEmail: email,
           refereeName: user.name,
@@ -124,14 +129,13 @@ export class AuthService {
         });
         await this.pending.delete(manager, pending.id);
         return { user, ...attribution };
-      });
+      }, READ_COMMITTED);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
       throw error;
     }
     if (outcome.rejection) throw codeRejectionError(outcome.rejection);
     if ('taken' in outcome) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
-    this.realtime.publish(outcome.events);
     return {
       accessToken: this.tokens.sign({ id: outcome.user.id, role: outcome.user.role, tokenVersion: outcome.user.tokenVersion }),
       user: this.users.toDto(outcome.user),

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataSourceOptions } from './data-source-options';
-import { afterCommit, isRetryableError, runSerializable, serializableStats } from './serializable';
+import { isRetryableError, runSerializable, serializableStats } from './serializable';
 
 describe('runSerializable', () => {
   let db: DataSource;
@@ -93,30 +93,6 @@ describe('runSerializable', () => {
       }, { maxAttempts: 3, baseDelayMs: 1 }),
     ).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(calls).toBe(3);
-  });
-
-  it('runs afterCommit hooks once per committed transaction, never for a retried or failed attempt', async () => {
-    await db.query(`UPDATE serial_probe SET n = 0 WHERE id = 1`);
-    const retriesBefore = serializableStats.retries;
-    let hooks = 0;
-    await Promise.all(
-      Array.from({ length: 40 }, () =>
-        runSerializable(db, async (m) => {
-          const [{ n }] = await m.query(`SELECT n FROM serial_probe WHERE id = 1`);
-          await m.query(`UPDATE serial_probe SET n = $1 WHERE id = 1`, [n + 1]);
-          afterCommit(m, () => hooks++);
-        }),
-      ),
-    );
-    expect(serializableStats.retries).toBeGreaterThan(retriesBefore);
-    expect(hooks).toBe(40);
-    await expect(
-      runSerializable(db, async (m) => {
-        afterCommit(m, () => hooks++);
-        throw new Error('business rule');
-      }),
-    ).rejects.toThrow('business rule');
-    expect(hooks).toBe(40);
   });
 
   it('recognises serialization failures and deadlocks, wrapped or not', () => {

@@ -23,20 +23,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 /** Process-wide counters, read by the benchmark and tests. */
 export const serializableStats = { retries: 0, exhausted: 0 };
 
-/** Callbacks waiting for the commit of the transaction a manager belongs to (one attempt's runner). */
-const commitHooks = new WeakMap<EntityManager, Array<() => void>>();
-
-/**
- * Runs `hook` once the transaction of `manager` commits, and never for an attempt that rolls
- * back or is retried; at once when `manager` is not one of runSerializable's. For cheap,
- * synchronous bookkeeping such as metrics: it runs before runSerializable returns.
- */
-export function afterCommit(manager: EntityManager, hook: () => void): void {
-  const hooks = commitHooks.get(manager);
-  if (hooks) hooks.push(hook);
-  else hook();
-}
-
 export function isRetryableError(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e?.driverError?.code ?? e?.code;
@@ -78,11 +64,8 @@ async function inSerializableTransaction<T>(dataSource: DataSource, work: (manag
   try {
     await runner.connect();
     await runner.startTransaction('SERIALIZABLE');
-    const hooks: Array<() => void> = [];
-    commitHooks.set(runner.manager, hooks);
     const result = await work(runner.manager);
     await runner.commitTransaction();
-    for (const hook of hooks) hook();
     return result;
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

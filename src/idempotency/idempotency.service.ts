@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { JobsService } from '../jobs/jobs.service';
+import { NoPayload, OnJob } from '../jobs/job-catalogue';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { IdempotencyErrorCode, IdempotencyException } from './idempotency.exception';
 
@@ -23,22 +23,22 @@ const POLL_MS = 25;
 export const KEY_RETENTION_HOURS = 24;
 export const CLEANUP_JOB = 'idempotency-keys-cleanup';
 
+declare module '../jobs/job-catalogue' {
+  interface JobPayloads {
+    [CLEANUP_JOB]: NoPayload;
+  }
+}
+
 /**
  * HTTP Idempotency-Key handling (API.md conventions): the first response for a caller's key is
  * stored with a hash of the request and replayed for a repeat; a different request with the same
  * key is IDEMPOTENCY_KEY_REUSED; a duplicate that arrives while the first runs waits for it.
  */
 @Injectable()
-export class IdempotencyService implements OnModuleInit {
-  constructor(
-    private readonly keys: IdempotencyKeysRepository,
-    private readonly jobs: JobsService,
-  ) {}
+export class IdempotencyService {
+  constructor(private readonly keys: IdempotencyKeysRepository) {}
 
-  onModuleInit(): void {
-    this.jobs.register({ name: CLEANUP_JOB, schedule: '17 * * * *', handle: async () => void (await this.cleanUp()) });
-  }
-
+  @OnJob(CLEANUP_JOB, { schedule: '17 * * * *' })
   cleanUp(): Promise<number> {
     return this.keys.deleteOlderThan(KEY_RETENTION_HOURS);
   }

@@ -1,26 +1,32 @@
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../../test/utils/test-app';
+import { UnitOfWork } from '../database/unit-of-work';
+import { OnJob } from './job-catalogue';
 import { JobsService } from './jobs.service';
+
+declare module './job-catalogue' {
+  interface JobPayloads {
+    probe: { tag: string };
+    'probe-batch': { tag: string };
+  }
+}
 
 const seen: string[] = [];
 const batchAttempts = new Map<string, number>();
 
 @Injectable()
-class ProbeJobs implements OnModuleInit {
-  constructor(private readonly jobs: JobsService) {}
-  onModuleInit() {
-    this.jobs.register<{ tag: string }>({ name: 'probe', handle: async ({ tag }) => void seen.push(tag) });
-    this.jobs.register<{ tag: string }>({
-      name: 'probe-batch',
-      batchSize: 10,
-      queue: { retryLimit: 2, retryDelay: 0, retryBackoff: false },
-      handle: async ({ tag }) => {
-        batchAttempts.set(tag, (batchAttempts.get(tag) ?? 0) + 1);
-        if (tag === 'poison') throw new Error('always fails');
-      },
-    });
+class ProbeJobs {
+  @OnJob('probe')
+  async probe({ tag }: { tag: string }): Promise<void> {
+    seen.push(tag);
+  }
+
+  @OnJob('probe-batch', { batchSize: 10, queue: { retryLimit: 2, retryDelay: 0, retryBackoff: false } })
+  async probeBatch({ tag }: { tag: string }): Promise<void> {
+    batchAttempts.set(tag, (batchAttempts.get(tag) ?? 0) + 1);
+    if (tag === 'poison') throw new Error('always fails');
   }
 }
 
@@ -41,12 +47,12 @@ describe('JobsService', () => {
 
   describe('send', () => {
     it('runs a job enqueued in a committed transaction, and never one whose transaction rolled back', async () => {
-      const db = t.app.get(DataSource);
+      const uow = t.app.get(UnitOfWork);
       const jobs = t.app.get(JobsService);
-      await db.transaction((manager) => jobs.send('probe', { tag: 'committed' }, { manager }));
-      await db
-        .transaction(async (manager) => {
-          await jobs.send('probe', { tag: 'rolled-back' }, { manager });
+      await uow.run((tx) => jobs.send('probe', { tag: 'committed' }, { tx }));
+      await uow
+        .run(async (tx) => {
+          await jobs.send('probe', { tag: 'rolled-back' }, { tx });
           throw new Error('roll back');
         })
         .catch(() => undefined);
@@ -56,13 +62,25 @@ describe('JobsService', () => {
     });
   });
 
+  describe('the catalogue', () => {
+    it('types send by the queue name (the @ts-expect-error lines fail typecheck if it does not)', () => {
+      const jobs = t.app.get(JobsService);
+      const typed = () => {
+        // @ts-expect-error a probe's tag is a string
+        void jobs.send('probe', { tag: 1 });
+        // @ts-expect-error no queue of this name is declared
+        void jobs.send('no-such-queue', {});
+      };
+      expect(typeof typed).toBe('function');
+    });
+  });
+
   describe('workers', () => {
     it('settle each job of a batch alone: a failing job is retried without its batch-mates', async () => {
-      const db = t.app.get(DataSource);
       const jobs = t.app.get(JobsService);
       const tags = ['a', 'b', 'poison', 'c', 'd'];
-      await db.transaction(async (manager) => {
-        for (const tag of tags) await jobs.send('probe-batch', { tag }, { manager });
+      await t.app.get(UnitOfWork).run(async (tx) => {
+        for (const tag of tags) await jobs.send('probe-batch', { tag }, { tx });
       });
       await until(() => (batchAttempts.get('poison') ?? 0) >= 3, 20_000);
       await new Promise((r) => setTimeout(r, 300));

@@ -1,12 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { JobResult, PgBoss, SendOptions, WorkOptions } from 'pg-boss';
-import { EntityManager } from 'typeorm';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Job, JobResult, PgBoss, SendOptions, WorkOptions } from 'pg-boss';
 import { isDatabaseOutage } from '../common/errors/outage';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { jobsProcessed, QueueCounts } from '../metrics/metrics';
-import { JobDefinition } from './job-definition';
+import { InTx } from '../database/unit-of-work';
+import { jobDeclarationOf, JobName, JobOptions, JobPayloads } from './job-catalogue';
 import { transactionDb } from './transaction-db';
+
+interface Worker extends JobOptions {
+  name: JobName;
+  handle(data: object, job: Job<object>): Promise<unknown>;
+}
 
 export const JOBS_SCHEMA = 'pgboss';
 
@@ -20,31 +26,47 @@ export const JOB_HEARTBEAT_SECONDS = 20;
 const STOP_TIMEOUT_MS = 4_000;
 
 /**
- * pg-boss on the app's PostgreSQL. Modules register their jobs in `onModuleInit`;
- * queues and workers start once the whole app is up, on every instance. Workers stop before
+ * pg-boss on the app's PostgreSQL. Workers are the `@OnJob` methods of any provider (see
+ * job-catalogue.ts); queues and workers start once the whole app is up, on every instance. Workers stop before
  * the socket adapter closes, so the events of their last commits are still announced.
  */
 @Injectable()
 export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
-  private readonly definitions = new Map<string, JobDefinition<any>>();
+  private readonly definitions = new Map<string, Worker>();
   private boss?: PgBoss;
   private workersStarted = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
 
-  register<T extends object>(definition: JobDefinition<T>): void {
-    if (this.definitions.has(definition.name)) throw new Error(`job ${definition.name} is registered twice`);
-    this.definitions.set(definition.name, definition);
+  /** Enqueues a job; with `tx` it commits (or rolls back) with the unit of work that causes it. */
+  async send<N extends JobName>(name: N, data: JobPayloads[N], options: SendOptions & InTx = {}): Promise<string | null> {
+    const { tx, ...rest } = options;
+    return this.started().send(name, data as object, tx ? { ...rest, db: transactionDb(tx.manager) } : rest);
   }
 
-  /** Enqueues a job; pass the transaction's manager so the job commits with the write that causes it. */
-  async send<T extends object>(name: string, data: T, options: SendOptions & { manager?: EntityManager } = {}): Promise<string | null> {
-    const { manager, ...rest } = options;
-    return this.started().send(name, data, manager ? { ...rest, db: transactionDb(manager) } : rest);
+  private discoverWorkers(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const declaration = jobDeclarationOf(instance[method]);
+        if (!declaration) continue;
+        if (this.definitions.has(declaration.name)) throw new Error(`job ${declaration.name} has two workers`);
+        const options = typeof declaration.options === 'function' ? declaration.options(this.config) : declaration.options;
+        const handler = instance[method] as Worker['handle'];
+        this.definitions.set(declaration.name, { ...options, name: declaration.name, handle: (data, job) => handler.call(instance, data, job) });
+      }
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.discoverWorkers();
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,
       schema: JOBS_SCHEMA,

@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { Tx } from '../database/unit-of-work';
+import { OnJob } from '../jobs/job-catalogue';
 import { JobsService } from '../jobs/jobs.service';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { passwordResetMail, verificationCodeMail } from './mail-templates';
@@ -24,36 +25,34 @@ export interface PasswordResetMailJob {
 
 export type MailJob = VerificationCodeMailJob | PasswordResetMailJob;
 
+declare module '../jobs/job-catalogue' {
+  interface JobPayloads {
+    [MAIL_SEND_JOB]: MailJob;
+  }
+}
+
 /** Mails leave through a pg-boss job, enqueued in the transaction of the change that causes them. */
 @Injectable()
-export class MailService implements OnModuleInit {
+export class MailService {
   constructor(
     private readonly jobs: JobsService,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
   ) {}
 
-  onModuleInit(): void {
-    // Batches let the worker keep fetching through a burst of sign-ups (pg-boss bursts on full batches).
-    this.jobs.register<MailJob>({
-      name: MAIL_SEND_JOB,
-      handle: (data) => this.deliver(data),
-      batchSize: 20,
-      // A job holds the code in clear; codes die after 15 minutes, so neither waits nor stays longer than an hour.
-      queue: { retentionSeconds: 3600, deleteAfterSeconds: 3600 },
-    });
+  /** Enqueues the verification-code mail; commits (or rolls back) with `tx`. */
+  async enqueueVerificationCode(tx: Tx, mail: Omit<VerificationCodeMailJob, 'kind'>): Promise<void> {
+    await this.jobs.send(MAIL_SEND_JOB, { kind: 'verification-code', ...mail }, { tx });
   }
 
-  /** Enqueues the verification-code mail; commits (or rolls back) with `manager`'s transaction. */
-  async enqueueVerificationCode(manager: EntityManager, mail: Omit<VerificationCodeMailJob, 'kind'>): Promise<void> {
-    await this.jobs.send<MailJob>(MAIL_SEND_JOB, { kind: 'verification-code', ...mail }, { manager });
-  }
-
-  /** Enqueues the password-reset code mail; commits (or rolls back) with `manager`'s transaction. */
-  async enqueuePasswordReset(manager: EntityManager, mail: Omit<PasswordResetMailJob, 'kind'>): Promise<void> {
-    await this.jobs.send<MailJob>(MAIL_SEND_JOB, { kind: 'password-reset', ...mail }, { manager });
+  /** Enqueues the password-reset code mail; commits (or rolls back) with `tx`. */
+  async enqueuePasswordReset(tx: Tx, mail: Omit<PasswordResetMailJob, 'kind'>): Promise<void> {
+    await this.jobs.send(MAIL_SEND_JOB, { kind: 'password-reset', ...mail }, { tx });
   }
 
   /** Sends one mail; a retry may send it again (at-least-once), which is harmless for a code. */
+  // Batches let the worker keep fetching through a burst of sign-ups (pg-boss bursts on full batches).
+  // A job holds the code in clear; codes die after 15 minutes, so neither waits nor stays longer than an hour.
+  @OnJob(MAIL_SEND_JOB, { batchSize: 20, queue: { retentionSeconds: 3600, deleteAfterSeconds: 3600 } })
   async deliver(job: MailJob): Promise<void> {
     switch (job.kind) {
       case 'verification-code':

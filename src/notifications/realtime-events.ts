@@ -66,3 +66,10 @@ export interface DomainEvent<E extends ServerEventName = ServerEventName> {
 export function userRoom(userId: string): string {
   return `user-${userId}`;
 }
+
+declare module '../database/unit-of-work' {
+  interface RecordedEffects {
+    /** Emitted to the user's sockets after commit (RealtimeService). */
+    'domain-event': DomainEvent;
+  }
+}

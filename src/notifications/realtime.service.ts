@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Server, Socket } from 'socket.io';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
 import { UserEventOrder } from './user-event-order';
@@ -19,11 +20,17 @@ type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
  * each instance puts what reaches it back into each user's commit order before emitting.
  */
 @Injectable()
-export class RealtimeService {
+export class RealtimeService implements OnModuleInit {
   private readonly logger = new Logger(RealtimeService.name);
   private server?: RealtimeServer;
   private clustered = false;
   private readonly order = new UserEventOrder((e) => this.deliver(e));
+
+  constructor(private readonly uow: UnitOfWork) {}
+
+  onModuleInit(): void {
+    this.uow.addSink({ kind: 'domain-event', afterCommit: (events) => this.publish(events) });
+  }
 
   attach(server: RealtimeServer): void {
     this.server = server;

@@ -17,8 +17,8 @@ export class AdminPointsService {
     const metadata = { reason, adminId };
     const result =
       amount > 0
-        ? await this.points.addPoints(userId, amount, 'admin', metadata, key, { description: reason })
-        : await this.points.spend(userId, -amount, 'admin', metadata, key, 'spend', reason);
+        ? await this.points.addPoints({ userId, amount, source: 'admin', metadata, idempotencyKey: key, description: reason })
+        : await this.points.spend({ userId, amount: -amount, source: 'admin', metadata, idempotencyKey: key, description: reason });
     const balances = result.balances ?? (await this.queries.findBalances(userId));
     return { result, balances: balances! };
   }

@@ -53,7 +53,7 @@ describe('PointsService', () => {
   describe('addPoints', () => {
     it('writes the entry with balance_after, raises total and level, and emits once after commit', async () => {
       const user = await newUser();
-      const result = await points.addPoints(user, 600, 'bonus', { why: 'test' }, `k-${randomUUID()}`);
+      const result = await points.addPoints({ userId: user, amount: 600, source: 'bonus', metadata: { why: 'test' }, idempotencyKey: `k-${randomUUID()}` });
       expect(result.duplicate).toBe(false);
       expect(result.transaction).toMatchObject({ userId: user, type: 'earn', amount: 600, balanceAfter: 600, status: 'posted' });
       expect(await balances(user)).toEqual({ total: 600, available: 600, pending: 0, debt: 0, level: 2 });
@@ -67,8 +67,8 @@ describe('PointsService', () => {
     it('returns the original entry for a repeated key, changing nothing and emitting nothing', async () => {
       const user = await newUser();
       const key = `k-${randomUUID()}`;
-      const first = await points.addPoints(user, 10, 'bonus', {}, key);
-      const again = await points.addPoints(user, 10, 'bonus', {}, key);
+      const first = await points.addPoints({ userId: user, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: key });
+      const again = await points.addPoints({ userId: user, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: key });
       expect(again.duplicate).toBe(true);
       expect(again.transaction.id).toBe(first.transaction.id);
       expect((await balances(user)).available).toBe(10);
@@ -78,16 +78,16 @@ describe('PointsService', () => {
     it('rejects bad amounts and unknown users', async () => {
       const user = await newUser();
       for (const bad of [0, -1, 1.5, 1_000_000_001, Number.NaN]) {
-        await expect(points.addPoints(user, bad, 'bonus', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
+        await expect(points.addPoints({ userId: user, amount: bad, source: 'bonus', metadata: {}, idempotencyKey: `k-${randomUUID()}` })).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
       }
-      await expect(points.addPoints(randomUUID(), 5, 'bonus', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
-      await expect(points.addPoints('nope', 5, 'bonus', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(points.addPoints({ userId: randomUUID(), amount: 5, source: 'bonus', metadata: {}, idempotencyKey: `k-${randomUUID()}` })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(points.addPoints({ userId: 'nope', amount: 5, source: 'bonus', metadata: {}, idempotencyKey: `k-${randomUUID()}` })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
     });
 
     it('commits 200 concurrent awards to one user, the balance their sum, one level-up per crossing', async () => {
       const user = await newUser();
       const amounts = Array.from({ length: 200 }, (_, i) => 1 + (i % 50));
-      const results = await Promise.all(amounts.map((a) => points.addPoints(user, a, 'purchase', {}, `k-${randomUUID()}`)));
+      const results = await Promise.all(amounts.map((a) => points.addPoints({ userId: user, amount: a, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` })));
       const sum = amounts.reduce((s, a) => s + a, 0);
       expect(results.every((r) => !r.duplicate)).toBe(true);
       expect(await balances(user)).toMatchObject({ total: sum, available: sum, level: 4 });
@@ -102,7 +102,7 @@ describe('PointsService', () => {
     it('writes one entry for one key sent 20 times concurrently', async () => {
       const user = await newUser();
       const key = `k-${randomUUID()}`;
-      const results = await Promise.all(Array.from({ length: 20 }, () => points.addPoints(user, 7, 'bonus', {}, key)));
+      const results = await Promise.all(Array.from({ length: 20 }, () => points.addPoints({ userId: user, amount: 7, source: 'bonus', metadata: {}, idempotencyKey: key })));
       expect(new Set(results.map((r) => r.transaction.id)).size).toBe(1);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
       const [c] = await db.query(`SELECT count(*)::int AS c FROM point_transactions WHERE idempotency_key = $1`, [key]);
@@ -115,9 +115,9 @@ describe('PointsService', () => {
   describe('spend', () => {
     it('lets exactly 10 of 50 concurrent spends of 10 through against 100 available', async () => {
       const user = await newUser();
-      await points.addPoints(user, 100, 'bonus', {}, `k-${randomUUID()}`);
+      await points.addPoints({ userId: user, amount: 100, source: 'bonus', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
       const settled = await Promise.allSettled(
-        Array.from({ length: 50 }, () => points.spend(user, 10, 'admin', {}, `k-${randomUUID()}`)),
+        Array.from({ length: 50 }, () => points.spend({ userId: user, amount: 10, source: 'admin', metadata: {}, idempotencyKey: `k-${randomUUID()}` })),
       );
       const ok = settled.filter((s) => s.status === 'fulfilled');
       const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -132,37 +132,37 @@ describe('PointsService', () => {
       const user = await newUser();
       const hold1 = `h-${randomUUID()}`;
       const hold2 = `h-${randomUUID()}`;
-      await points.addPoints(user, 50, 'purchase', {}, hold1, { hold: true });
-      await points.addPoints(user, 30, 'purchase', {}, hold2, { hold: true });
+      await points.addPoints({ userId: user, amount: 50, source: 'purchase', metadata: {}, idempotencyKey: hold1, hold: true });
+      await points.addPoints({ userId: user, amount: 30, source: 'purchase', metadata: {}, idempotencyKey: hold2, hold: true });
       expect(await balances(user)).toMatchObject({ available: 0, pending: 80, total: 0 });
-      await points.releasePending(hold1);
-      expect((await points.releasePending(hold1)).duplicate).toBe(true);
-      await points.voidPending(hold2);
+      await points.releasePending({ idempotencyKey: hold1 });
+      expect((await points.releasePending({ idempotencyKey: hold1 })).duplicate).toBe(true);
+      await points.voidPending({ idempotencyKey: hold2 });
       expect(await balances(user)).toMatchObject({ available: 50, pending: 0, total: 50 });
-      await expect(points.releasePending(hold2)).rejects.toMatchObject({ code: 'TRANSACTION_NOT_PENDING' });
-      await expect(points.releasePending(`h-${randomUUID()}`)).rejects.toMatchObject({ code: 'TRANSACTION_NOT_FOUND' });
+      await expect(points.releasePending({ idempotencyKey: hold2 })).rejects.toMatchObject({ code: 'TRANSACTION_NOT_PENDING' });
+      await expect(points.releasePending({ idempotencyKey: `h-${randomUUID()}` })).rejects.toMatchObject({ code: 'TRANSACTION_NOT_FOUND' });
     });
 
     it('records a clawback beyond available as debt that later earnings settle first', async () => {
       const user = await newUser();
-      await points.addPoints(user, 40, 'purchase', {}, `k-${randomUUID()}`);
-      const claw = await points.clawback(user, 100, 'purchase', {}, `k-${randomUUID()}`);
+      await points.addPoints({ userId: user, amount: 40, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
+      const claw = await points.clawback({ userId: user, amount: 100, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
       expect(claw.transaction).toMatchObject({ type: 'clawback', amount: -100, balanceAfter: 0 });
       expect(await balances(user)).toMatchObject({ available: 0, debt: 60, total: -60 });
-      await points.addPoints(user, 100, 'purchase', {}, `k-${randomUUID()}`);
+      await points.addPoints({ userId: user, amount: 100, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
       expect(await balances(user)).toMatchObject({ available: 40, debt: 0, total: 40 });
       expect(await checkLedger(db)).toEqual([]);
     });
 
     it('claws back from a closed account, whose ledger is kept, while earning and spending there are refused', async () => {
       const user = await newUser();
-      await points.addPoints(user, 40, 'purchase', {}, `k-${randomUUID()}`);
+      await points.addPoints({ userId: user, amount: 40, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
       await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [user]);
-      const claw = await points.clawback(user, 100, 'purchase', {}, `k-${randomUUID()}`);
+      const claw = await points.clawback({ userId: user, amount: 100, source: 'purchase', metadata: {}, idempotencyKey: `k-${randomUUID()}` });
       expect(claw.transaction).toMatchObject({ type: 'clawback', amount: -100, balanceAfter: 0 });
       expect(await balances(user)).toMatchObject({ available: 0, debt: 60, total: -60 });
-      await expect(points.addPoints(user, 10, 'bonus', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
-      await expect(points.spend(user, 1, 'admin', {}, `k-${randomUUID()}`)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(points.addPoints({ userId: user, amount: 10, source: 'bonus', metadata: {}, idempotencyKey: `k-${randomUUID()}` })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(points.spend({ userId: user, amount: 1, source: 'admin', metadata: {}, idempotencyKey: `k-${randomUUID()}` })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
       expect(await checkLedger(db)).toEqual([]);
     });
   });

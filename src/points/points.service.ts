@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { afterCommit, runSerializable } from '../database/serializable';
+import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
-import { DomainEvent } from '../notifications/realtime-events';
-import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from './entities/point-transaction.entity';
 import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
 import { PointsErrorCode, PointsException } from './points.exception';
@@ -13,206 +10,160 @@ import { MAX_AMOUNT } from '../common/limits';
 
 export type Metadata = Record<string, unknown>;
 
-export interface AddPointsOptions {
-  type?: 'earn' | 'refund';
+interface EntryOptions extends InTx {
+  userId: string;
+  amount: number;
+  source: PointSource;
+  /** For people reading the ledger; never queried. */
+  metadata?: Metadata;
+  idempotencyKey: string;
   description?: string;
+}
+
+export interface AddPointsOptions extends EntryOptions {
+  type?: 'earn' | 'refund';
   /** Writes a `pending` entry: counted in points_pending, not spendable, not in total until released. */
   hold?: boolean;
 }
 
+export interface SpendOptions extends EntryOptions {
+  type?: 'spend' | 'expire';
+}
+
+export interface SettleOptions extends InTx {
+  /** The key of the held entry. */
+  idempotencyKey: string;
+}
+
 export interface LedgerResult {
   transaction: LedgerEntry;
-  /** True when the idempotency key had been used: nothing changed, no event was published. */
+  /** True when the idempotency key had been used: nothing changed, no event was recorded. */
   duplicate: boolean;
   /** The balances after this change; null for a duplicate. */
   balances: Balances | null;
-  /** Events to publish after commit (already published by the methods that run their own transaction). */
-  events: DomainEvent[];
 }
 
 /**
- * The only writer of point balances. Each public method is one SERIALIZABLE transaction,
- * retried as a whole on conflicts, and publishes its events once after commit. The `*In`
- * variants run inside a caller's transaction and leave publishing to the caller.
+ * The only writer of point balances. Each method is one operation: in the caller's unit of work
+ * when it passes `tx`, else in its own SERIALIZABLE one (queued behind other changes of the same
+ * user on this instance). Events are recorded in the unit and emitted after its commit.
  */
 @Injectable()
 export class PointsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly ledger: PointsLedgerRepository,
     private readonly notifications: NotificationsService,
-    private readonly realtime: RealtimeService,
   ) {}
 
-  addPoints(
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    options: AddPointsOptions = {},
-  ): Promise<LedgerResult> {
-    return this.commit((m) => this.addPointsIn(m, userId, amount, source, metadata, idempotencyKey, options), userId);
-  }
-
-  spend(
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    type: 'spend' | 'expire' = 'spend',
-    description?: string,
-  ): Promise<LedgerResult> {
-    return this.commit((m) => this.spendIn(m, userId, amount, source, metadata, idempotencyKey, type, description), userId);
-  }
-
-  clawback(
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    description?: string,
-  ): Promise<LedgerResult> {
-    return this.commit((m) => this.clawbackIn(m, userId, amount, source, metadata, idempotencyKey, description), userId);
-  }
-
-  /** Moves a held entry into available (settling debt first) and total; repeating it changes nothing. */
-  releasePending(idempotencyKey: string): Promise<LedgerResult> {
-    return this.commit((m) => this.settleIn(m, idempotencyKey, 'posted'));
-  }
-
-  /** Cancels a held entry: it leaves points_pending and never becomes spendable. */
-  voidPending(idempotencyKey: string): Promise<LedgerResult> {
-    return this.commit((m) => this.settleIn(m, idempotencyKey, 'voided'));
-  }
-
-  async addPointsIn(
-    m: EntityManager,
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    options: AddPointsOptions = {},
-  ): Promise<LedgerResult> {
-    checkAmount(amount);
-    const type = options.type ?? 'earn';
-    const hold = options.hold ?? false;
-    return this.write(m, {
-      userId, type, amount, source, metadata, idempotencyKey,
+  addPoints(o: AddPointsOptions): Promise<LedgerResult> {
+    checkAmount(o.amount);
+    const type = o.type ?? 'earn';
+    const hold = o.hold ?? false;
+    return this.write(o, {
+      type,
+      amount: o.amount,
       status: hold ? 'pending' : 'posted',
-      description: options.description ?? null,
-      totalDelta: !hold && type === 'earn' ? amount : 0,
+      totalDelta: !hold && type === 'earn' ? o.amount : 0,
       allowDebt: false,
       includeClosed: false,
     });
   }
 
-  async spendIn(
-    m: EntityManager,
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    type: 'spend' | 'expire' = 'spend',
-    description?: string,
-  ): Promise<LedgerResult> {
-    checkAmount(amount);
-    return this.write(m, {
-      userId, type, amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: 0, allowDebt: false, includeClosed: false,
-    });
+  spend(o: SpendOptions): Promise<LedgerResult> {
+    checkAmount(o.amount);
+    return this.write(o, { type: o.type ?? 'spend', amount: -o.amount, status: 'posted', totalDelta: 0, allowDebt: false, includeClosed: false });
   }
 
-  async clawbackIn(
-    m: EntityManager,
-    userId: string,
-    amount: number,
-    source: PointSource,
-    metadata: Metadata,
-    idempotencyKey: string,
-    description?: string,
-  ): Promise<LedgerResult> {
-    checkAmount(amount);
-    return this.write(m, {
-      userId, type: 'clawback', amount: -amount, source, metadata, idempotencyKey,
-      status: 'posted', description: description ?? null, totalDelta: -amount, allowDebt: true, includeClosed: true,
-    });
+  /** Takes back an award; more than is available leaves a debt, and it reaches closed accounts too. */
+  clawback(o: EntryOptions): Promise<LedgerResult> {
+    checkAmount(o.amount);
+    return this.write(o, { type: 'clawback', amount: -o.amount, status: 'posted', totalDelta: -o.amount, allowDebt: true, includeClosed: true });
   }
 
-  async settleIn(m: EntityManager, idempotencyKey: string, to: 'posted' | 'voided'): Promise<LedgerResult> {
-    checkKey(idempotencyKey);
-    const outcome = await this.ledger.settlePending(m, idempotencyKey, to);
-    if (!outcome.existing) throw new PointsException(PointsErrorCode.TRANSACTION_NOT_FOUND, 'No ledger entry has this idempotency key');
-    if (!outcome.entry) {
-      if (outcome.existing.status === to) return { transaction: outcome.existing, duplicate: true, balances: null, events: [] };
-      throw new PointsException(PointsErrorCode.TRANSACTION_NOT_PENDING, `The entry is ${outcome.existing.status}, not pending`);
-    }
-    const delta = to === 'posted' ? outcome.entry.amount : -outcome.entry.amount;
-    return this.changed(m, outcome, delta);
+  /** Moves a held entry into available (settling debt first) and total; repeating it changes nothing. */
+  releasePending(o: SettleOptions): Promise<LedgerResult> {
+    return this.settle(o, 'posted');
   }
 
-  /**
-   * Runs `work` in its own SERIALIZABLE transaction and publishes its events after commit.
-   * `userId` names the balance it moves, so that retries on one hot user queue up.
-   */
-  async commit<T extends { events: DomainEvent[] }>(work: (m: EntityManager) => Promise<T>, userId?: string): Promise<T> {
-    const result = await runSerializable(this.dataSource, work, { contentionKey: userId });
-    this.realtime.publish(result.events);
-    return result;
+  /** Cancels a held entry: it leaves points_pending and never becomes spendable. */
+  voidPending(o: SettleOptions): Promise<LedgerResult> {
+    return this.settle(o, 'voided');
   }
 
-  private async write(m: EntityManager, input: EntryInput): Promise<LedgerResult> {
-    checkKey(input.idempotencyKey);
-    if (!isUuid(input.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
-    const outcome = await this.ledger.writeEntry(m, input);
-    if (outcome.existing) {
-      if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
-        throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');
+  private settle(o: SettleOptions, to: 'posted' | 'voided'): Promise<LedgerResult> {
+    checkKey(o.idempotencyKey);
+    return this.uow.within(o.tx, async (tx) => {
+      const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to);
+      if (!outcome.existing) throw new PointsException(PointsErrorCode.TRANSACTION_NOT_FOUND, 'No ledger entry has this idempotency key');
+      if (!outcome.entry) {
+        if (outcome.existing.status === to) return { transaction: outcome.existing, duplicate: true, balances: null };
+        throw new PointsException(PointsErrorCode.TRANSACTION_NOT_PENDING, `The entry is ${outcome.existing.status}, not pending`);
       }
-      return { transaction: outcome.existing, duplicate: true, balances: null, events: [] };
-    }
-    if (!outcome.before) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
-    if (!outcome.entry) {
-      throw new PointsException(PointsErrorCode.INSUFFICIENT_POINTS, `Only ${outcome.before.available} points are available`);
-    }
-    const type = input.type;
-    afterCommit(m, () => ledgerWrites.inc({ type }));
-    return this.changed(m, outcome, outcome.entry.amount);
+      const delta = to === 'posted' ? outcome.entry.amount : -outcome.entry.amount;
+      return this.changed(tx, outcome, delta);
+    });
   }
 
-  /** Builds the events of a committed-to-be change; a level reached is also stored as a notification. */
-  private async changed(m: EntityManager, outcome: WriteOutcome, delta: number): Promise<LedgerResult> {
+  private write(o: EntryOptions, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
+    checkKey(o.idempotencyKey);
+    if (!isUuid(o.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+    const input: EntryInput = {
+      ...entry,
+      userId: o.userId,
+      source: o.source,
+      metadata: o.metadata ?? {},
+      idempotencyKey: o.idempotencyKey,
+      description: o.description ?? null,
+    };
+    return this.uow.within(
+      o.tx,
+      async (tx) => {
+        const outcome = await this.ledger.writeEntry(tx.manager, input);
+        if (outcome.existing) {
+          if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
+            throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');
+          }
+          return { transaction: outcome.existing, duplicate: true, balances: null };
+        }
+        if (!outcome.before) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+        if (!outcome.entry) {
+          throw new PointsException(PointsErrorCode.INSUFFICIENT_POINTS, `Only ${outcome.before.available} points are available`);
+        }
+        const type = input.type;
+        tx.afterCommit(() => ledgerWrites.inc({ type }));
+        return this.changed(tx, outcome, outcome.entry.amount);
+      },
+      { contentionKey: o.userId },
+    );
+  }
+
+  /** Records the events of a change; a level reached is also stored as a notification. */
+  private async changed(tx: Tx, outcome: WriteOutcome, delta: number): Promise<LedgerResult> {
     const entry = outcome.entry!;
     const before = outcome.before!;
     const after = outcome.after!;
     const userId = entry.userId;
     const { seq } = after;
-    const events: DomainEvent[] = [
-      {
-        userId,
-        seq,
-        event: 'points-updated',
-        payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
-      },
-    ];
+    tx.record('domain-event', {
+      userId,
+      seq,
+      event: 'points-updated',
+      payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
+    });
     if (after.level > before.level) {
       const levelName = outcome.levelName ?? `Level ${after.level}`;
-      events.push({ userId, seq, event: 'level-up', payload: { userId, previousLevel: before.level, level: after.level, levelName } });
-      events.push({
+      tx.record('domain-event', { userId, seq, event: 'level-up', payload: { userId, previousLevel: before.level, level: after.level, levelName } });
+      await this.notifications.create({
+        tx,
         seq,
-        ...(await this.notifications.create(m, {
-          userId,
-          type: 'level-reached',
-          title: `${levelName} reached`,
-          message: `You reached level ${after.level} (${levelName}) with ${after.total} points.`,
-        })),
+        userId,
+        type: 'level-reached',
+        title: `${levelName} reached`,
+        message: `You reached level ${after.level} (${levelName}) with ${after.total} points.`,
       });
     }
-    return { transaction: entry, duplicate: false, balances: after, events };
+    return { transaction: entry, duplicate: false, balances: after };
   }
 }
 

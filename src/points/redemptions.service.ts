@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
 import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RewardType } from './dto/redeem-points.dto';
@@ -17,6 +18,7 @@ const REWARD_NAMES: Record<RewardType, string> = { 'service-credit': 'service cr
 @Injectable()
 export class RedemptionsService {
   constructor(
+    private readonly uow: UnitOfWork,
     private readonly points: PointsService,
     private readonly redemptions: RedemptionsRepository,
     private readonly notifications: NotificationsService,
@@ -29,26 +31,26 @@ export class RedemptionsService {
    */
   async redeem(userId: string, amount: number, type: RewardType, requestKey?: string): Promise<RedeemOutcome> {
     const key = ledgerKeyFor('redeem', userId, requestKey, { amount, type });
-    let reward: Redemption | null = null;
-    const result = await this.points.commit(async (m) => {
-      const spent = await this.points.spendIn(m, userId, amount, 'redeem', { reward: type }, key, 'spend', `Redeemed for a ${REWARD_NAMES[type]}`);
-      if (spent.duplicate) {
-        reward = await this.redemptions.findByTransaction(m, spent.transaction.id);
-        return spent;
-      }
-      reward = await this.redemptions.insert(m, { userId, transactionId: spent.transaction.id, type, value: amount });
-      const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
-      spent.events.push(
-        await this.notifications.create(m, {
+    const { result, reward } = await this.uow.run(
+      async (tx) => {
+        const spent = await this.points.spend({
+          tx,
           userId,
-          type: 'redemption-done',
-          title: 'Redemption done',
-          message: `You redeemed ${amount} points for ${what}.`,
-        }),
-      );
-      return spent;
-    }, userId);
+          amount,
+          source: 'redeem',
+          metadata: { reward: type },
+          idempotencyKey: key,
+          description: `Redeemed for a ${REWARD_NAMES[type]}`,
+        });
+        if (spent.duplicate) return { result: spent, reward: (await this.redemptions.findByTransaction(tx.manager, spent.transaction.id))! };
+        const reward = await this.redemptions.insert(tx.manager, { userId, transactionId: spent.transaction.id, type, value: amount });
+        const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
+        await this.notifications.create({ tx, userId, type: 'redemption-done', title: 'Redemption done', message: `You redeemed ${amount} points for ${what}.` });
+        return { result: spent, reward };
+      },
+      { contentionKey: userId },
+    );
     const available = result.balances?.available ?? (await this.queries.findBalances(userId))?.available ?? 0;
-    return { result, reward: reward!, available };
+    return { result, reward, available };
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { OnJob } from '../jobs/job-catalogue';
 import { JobsService } from '../jobs/jobs.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { ACTIVE_REFERRER_JOB } from './purchase-jobs';
@@ -10,7 +11,7 @@ import { ACTIVE_REFERRER_JOB } from './purchase-jobs';
  * one running), so a burst of purchases costs a few recounts; the daily pass is the backstop.
  */
 @Injectable()
-export class ActiveReferralsRefresh implements OnModuleInit {
+export class ActiveReferralsRefresh {
   private readonly logger = new Logger(ActiveReferralsRefresh.name);
 
   constructor(
@@ -18,12 +19,9 @@ export class ActiveReferralsRefresh implements OnModuleInit {
     private readonly conversion: ReferralConversionService,
   ) {}
 
-  onModuleInit(): void {
-    this.jobs.register<{ referrerId: string }>({
-      name: ACTIVE_REFERRER_JOB,
-      queue: { policy: 'stately' },
-      handle: ({ referrerId }) => this.conversion.refreshActiveNow(referrerId),
-    });
+  @OnJob(ACTIVE_REFERRER_JOB, { queue: { policy: 'stately' } })
+  async recount({ referrerId }: { referrerId: string }): Promise<void> {
+    await this.conversion.refreshActiveNow(referrerId);
   }
 
   /**

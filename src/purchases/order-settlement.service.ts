@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { runSerializable } from '../database/serializable';
-import { DomainEvent } from '../notifications/realtime-events';
-import { RealtimeService } from '../notifications/realtime.service';
+import { DataSource } from 'typeorm';
+import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
 import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
@@ -22,25 +20,33 @@ export class OrderSettlementService {
     private readonly dataSource: DataSource,
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
-    private readonly realtime: RealtimeService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
-   * Settles each award in its own transaction: the awards move different users' balances and
-   * need no atomicity between them, so one beneficiary's failure (or a hot referrer's conflicts)
-   * never holds back the others. Every step has a business key and reads the ledger under the
-   * order's row lock, so re-running after a partial failure finishes the rest and repeats nothing.
-   * Throws after trying them all if any failed, so that the job is retried.
+   * Inside the caller's unit of work (`tx`: a review commits with what it releases) every award
+   * of the order is settled there. Without one, each award is settled in its own: the awards
+   * move different users' balances and need no atomicity between them, so one beneficiary's
+   * failure (or a hot referrer's conflicts) never holds back the others. Every step has a
+   * business key and reads the ledger under the order's row lock, so re-running after a partial
+   * failure finishes the rest and repeats nothing. Throws after trying them all if any failed,
+   * so that the job is retried.
    */
-  async settle(purchaseId: string): Promise<void> {
+  async settle(o: { purchaseId: string } & InTx): Promise<void> {
+    const { purchaseId } = o;
+    if (o.tx) {
+      const tx = o.tx;
+      const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
+      if (!purchase) return;
+      const entries = await this.repository.entriesOf(tx.manager, purchaseId);
+      for (const award of entries.filter(isAward)) await this.settleAward(tx, purchase, award, entries);
+      return;
+    }
     const awards = (await this.repository.entriesOf(this.dataSource.manager, purchaseId)).filter(isAward);
     const failed: string[] = [];
     for (const award of awards) {
       try {
-        const events = await runSerializable(this.dataSource, (m) => this.settleAwardIn(m, purchaseId, award.key), {
-          contentionKey: award.userId,
-        });
-        this.realtime.publish(events);
+        await this.uow.run((tx) => this.settleOneAward(tx, purchaseId, award.key), { contentionKey: award.userId });
       } catch (error) {
         failed.push(award.key);
         this.logger.warn({ err: error, purchaseId, award: award.key, userId: award.userId }, 'could not settle an award; the others go on');
@@ -50,54 +56,43 @@ export class OrderSettlementService {
   }
 
   /** Purchases with awards held for this referral's review. */
-  heldPurchases(m: EntityManager, referralId: string): Promise<string[]> {
-    return this.repository.purchasesHeldFor(m, referralId);
+  heldPurchases(tx: Tx, referralId: string): Promise<string[]> {
+    return this.repository.purchasesHeldFor(tx.manager, referralId);
   }
 
-  /** Every award of the order inside the caller's transaction (a review commits with what it releases); the events to publish after commit. */
-  async settleIn(m: EntityManager, purchaseId: string): Promise<DomainEvent[]> {
-    const purchase = await this.repository.lock(m, purchaseId, 'update');
-    if (!purchase) return [];
-    const entries = await this.repository.entriesOf(m, purchaseId);
-    const events: DomainEvent[] = [];
-    for (const award of entries.filter(isAward)) events.push(...(await this.settleAward(m, purchase, award, entries)));
-    return events;
-  }
-
-  private async settleAwardIn(m: EntityManager, purchaseId: string, key: string): Promise<DomainEvent[]> {
-    const purchase = await this.repository.lock(m, purchaseId, 'update');
-    if (!purchase) return [];
-    const entries = await this.repository.entriesOf(m, purchaseId);
+  private async settleOneAward(tx: Tx, purchaseId: string, key: string): Promise<void> {
+    const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
+    if (!purchase) return;
+    const entries = await this.repository.entriesOf(tx.manager, purchaseId);
     const award = entries.find((e) => e.key === key);
-    return award ? this.settleAward(m, purchase, award, entries) : [];
+    if (award) await this.settleAward(tx, purchase, award, entries);
   }
 
-  private async settleAward(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
-    const events: DomainEvent[] = [];
+  private async settleAward(tx: Tx, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<void> {
     let status = award.status;
     if (status === 'pending') {
-      const statuses = await this.repository.referralStatuses(m, award.heldFor);
+      const statuses = await this.repository.referralStatuses(tx.manager, award.heldFor);
       const reviews = award.heldFor.map((id) => statuses.get(id));
       if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) status = 'voided';
       else if (award.due && !reviews.includes('flagged')) status = 'posted';
-      if (status !== 'pending') events.push(...(await this.points.settleIn(m, award.key, status)).events);
+      if (status === 'posted') await this.points.releasePending({ tx, idempotencyKey: award.key });
+      if (status === 'voided') await this.points.voidPending({ tx, idempotencyKey: award.key });
     }
-    if (status === 'posted' && purchase.refundedAmount > 0) events.push(...(await this.clawBack(m, purchase, award, entries)));
-    return events;
+    if (status === 'posted' && purchase.refundedAmount > 0) await this.clawBack(tx, purchase, award, entries);
   }
 
   /** Takes back the refunded share of the award (bonuses and commissions alike) beyond what earlier refunds took. */
-  private async clawBack(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
+  private async clawBack(tx: Tx, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<void> {
     const target = refundedShare(award.amount, purchase.refundedAmount, purchase.amount);
     const taken = -entries.filter((e) => e.type === 'clawback' && e.awardKey === award.key).reduce((sum, e) => sum + e.amount, 0);
     const delta = target - taken;
-    if (delta <= 0) return [];
-    const result = await this.points.clawbackIn(
-      m,
-      award.userId,
-      delta,
-      award.source as PointSource,
-      {
+    if (delta <= 0) return;
+    await this.points.clawback({
+      tx,
+      userId: award.userId,
+      amount: delta,
+      source: award.source as PointSource,
+      metadata: {
         purchaseId: purchase.id,
         orderId: purchase.orderId,
         refereeId: award.refereeId,
@@ -106,10 +101,9 @@ export class OrderSettlementService {
         awardKey: award.key,
         refundedAmount: purchase.refundedAmount,
       },
-      clawbackKey(purchase.id, award.role, award.level, purchase.refundedAmount),
-      `Refund of order ${purchase.orderId.slice(0, 200)}`,
-    );
-    return result.events;
+      idempotencyKey: clawbackKey(purchase.id, award.role, award.level, purchase.refundedAmount),
+      description: `Refund of order ${purchase.orderId.slice(0, 200)}`,
+    });
   }
 }
 

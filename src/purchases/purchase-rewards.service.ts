@@ -2,10 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig, RewardRules } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { runSerializable } from '../database/serializable';
+import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationsService } from '../notifications/notifications.service';
-import { DomainEvent } from '../notifications/realtime-events';
-import { RealtimeService } from '../notifications/realtime.service';
 import { PointsErrorCode, PointsException } from '../points/points.exception';
 import { PointsService } from '../points/points.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
@@ -25,12 +23,12 @@ export class PurchaseRewardsService {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
     private readonly conversion: ReferralConversionService,
     private readonly notifications: NotificationsService,
     private readonly settlement: OrderSettlementService,
-    private readonly realtime: RealtimeService,
   ) {
     this.rules = config.rewards;
   }
@@ -48,37 +46,37 @@ export class PurchaseRewardsService {
       if (i > 0 && this.rules.awardDelayMs > 0) await sleep(this.rules.awardDelayMs);
       await this.award(purchase, award);
     }
-    await this.settlement.settle(purchase.id);
+    await this.settlement.settle({ purchaseId: purchase.id });
   }
 
   /** Whether this purchase is the one that converted the referral (now or in an earlier run of the job). */
   private async convert(purchase: PurchaseRow, chain: RewardChain, referral: ChainLink): Promise<boolean> {
-    const { first, events } = await runSerializable(this.dataSource, async (m) => {
+    return this.uow.run(async (tx) => {
+      const m = tx.manager;
       const current = await this.repository.lock(m, purchase.id, 'share');
       if (!current || current.status === 'refunded' || current.amount < this.rules.minPurchaseAmount) {
-        return { first: (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id, events: [] };
+        return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
       }
       const converted = await this.conversion.convert(m, referral.id, purchase.id);
-      if (!converted) return { first: (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id, events: [] };
+      if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
       const earned = planAwards(this.rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
       const points = earned.reduce((sum, a) => sum + a.amount, 0);
       const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
-      const event = await this.notifications.create(m, {
+      await this.notifications.create({
+        tx,
         userId: converted.referrerId,
         type: 'referral-converted',
         title: 'Your friend made their first purchase',
         message: `Your friend made their first purchase — you earned ${points} points${held ? ' (pending until released)' : ''}.`,
       });
-      return { first: true, events: [event] as DomainEvent[] };
+      return true;
     });
-    this.realtime.publish(events);
-    return first;
   }
 
   private async award(purchase: PurchaseRow, award: PlannedAward): Promise<void> {
-    const events = await runSerializable(this.dataSource, async (m) => {
-      const current = await this.repository.lock(m, purchase.id, 'share');
-      if (!current || current.status === 'refunded') return [];
+    await this.uow.run(async (tx) => {
+      const current = await this.repository.lock(tx.manager, purchase.id, 'share');
+      if (!current || current.status === 'refunded') return;
       const metadata = {
         purchaseId: purchase.id,
         orderId: purchase.orderId,
@@ -90,18 +88,22 @@ export class PurchaseRewardsService {
       };
       const hold = award.heldFor.length > 0 || award.releaseAfter !== null;
       try {
-        const result = await this.points.addPointsIn(m, award.userId, award.amount, award.source, metadata, award.key, {
+        await this.points.addPoints({
+          tx,
+          userId: award.userId,
+          amount: award.amount,
+          source: award.source,
+          metadata,
+          idempotencyKey: award.key,
           hold,
           description: award.description,
         });
-        return result.events;
       } catch (error) {
         // A beneficiary deleted since: nothing to award, and retrying would not change that.
-        if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return [];
+        if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return;
         throw error;
       }
     }, { contentionKey: award.userId });
-    this.realtime.publish(events);
   }
 }
 

@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig, RewardRules } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { UnitOfWork } from '../database/unit-of-work';
 import { JobsService } from '../jobs/jobs.service';
 import { PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
 import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
 import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { PurchasesRepository } from './purchases.repository';
 import { isUuid } from '../common/uuid';
+
+/** The order row's unique orderId settles racing notifications; the work must not run twice. */
+const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
 
 export interface CompletedPurchase {
   orderId: string;
@@ -32,7 +35,7 @@ export class PurchasesService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly repository: PurchasesRepository,
     private readonly jobs: JobsService,
     private readonly activeReferrals: ActiveReferralsRefresh,
@@ -44,13 +47,14 @@ export class PurchasesService {
   async notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
     if (!isUuid(input.userId)) throw new PurchasesException(PurchasesErrorCode.USER_NOT_FOUND, 'No user has this id');
     const completedAt = input.completedAt === undefined ? null : new Date(input.completedAt).toISOString();
-    const accepted = await this.dataSource.transaction(async (m): Promise<WebhookAccepted> => {
+    const accepted = await this.uow.run(async (tx): Promise<WebhookAccepted> => {
+      const m = tx.manager;
       const purchase = await this.repository.insert(m, { ...input, completedAt });
       if (purchase) {
         const data: PurchaseJobData = { purchaseId: purchase.id };
-        await this.jobs.send(PURCHASE_REWARD_JOB, data, { manager: m });
+        await this.jobs.send(PURCHASE_REWARD_JOB, data, { tx });
         if (this.rules.holdingDays > 0) {
-          await this.jobs.send(PURCHASE_RELEASE_JOB, data, { manager: m, startAfter: this.rules.holdingDays * 86_400 + 1 });
+          await this.jobs.send(PURCHASE_RELEASE_JOB, data, { tx, startAfter: this.rules.holdingDays * 86_400 + 1 });
         }
         return { status: 'accepted', duplicate: false };
       }
@@ -60,7 +64,7 @@ export class PurchasesService {
         throw new PurchasesException(PurchasesErrorCode.ORDER_CONFLICT, 'This orderId was already reported with another user, amount or currency');
       }
       return { status: 'accepted', duplicate: true };
-    });
+    }, READ_COMMITTED);
     if (!accepted.duplicate) await this.activeReferrals.requestForBuyer(input.userId);
     return accepted;
   }
@@ -70,7 +74,8 @@ export class PurchasesService {
    * notification changes nothing. The clawback runs in the refund job.
    */
   async notifyRefund(input: { orderId: string; amount?: number }): Promise<WebhookAccepted> {
-    const { accepted, buyerId } = await this.dataSource.transaction(async (m) => {
+    const { accepted, buyerId } = await this.uow.run(async (tx) => {
+      const m = tx.manager;
       const purchase = await this.repository.findByOrderId(m, input.orderId, true);
       if (!purchase) throw new PurchasesException(PurchasesErrorCode.ORDER_NOT_FOUND, 'No purchase has this orderId');
       const total = input.amount ?? purchase.amount;
@@ -79,9 +84,9 @@ export class PurchasesService {
       }
       if (total <= purchase.refundedAmount) return { accepted: { status: 'accepted', duplicate: true } as const, buyerId: purchase.userId };
       await this.repository.recordRefund(m, purchase.id, total);
-      await this.jobs.send(PURCHASE_REFUND_JOB, { purchaseId: purchase.id } satisfies PurchaseJobData, { manager: m });
+      await this.jobs.send(PURCHASE_REFUND_JOB, { purchaseId: purchase.id }, { tx });
       return { accepted: { status: 'accepted', duplicate: false } as const, buyerId: purchase.userId };
-    });
+    }, READ_COMMITTED);
     if (!accepted.duplicate) await this.activeReferrals.requestForBuyer(buyerId);
     return accepted;
   }

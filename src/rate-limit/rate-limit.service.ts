@@ -1,18 +1,26 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { JobsService } from '../jobs/jobs.service';
+import { NoPayload, OnJob } from '../jobs/job-catalogue';
 import { KNOWN_LOGIN_CLIENT, RATE_LIMIT_POLICIES, RateLimitPolicy } from './rate-limit-policies';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Counters shared by every instance: in Redis when REDIS_URL is set, else in PostgreSQL. */
+const RATE_LIMITS_CLEANUP_JOB = 'rate-limits-cleanup';
+
+declare module '../jobs/job-catalogue' {
+  interface JobPayloads {
+    [RATE_LIMITS_CLEANUP_JOB]: NoPayload;
+  }
+}
+
 @Injectable()
-export class RateLimitService implements OnModuleInit, OnModuleDestroy {
+export class RateLimitService implements OnModuleDestroy {
   private readonly logger = new Logger(RateLimitService.name);
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly redis?: Redis;
@@ -20,7 +28,6 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
-    private readonly jobs: JobsService,
   ) {
     if (config.redisUrl && config.rateLimitScale > 0) {
       this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -70,9 +77,10 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
     return keys.find((_, i) => (found[i]?.consumedPoints ?? 0) > 0);
   }
 
-  onModuleInit(): void {
-    // Every client IP leaves a counter row behind; expired ones are cleared hourly on one instance.
-    this.jobs.register<object>({ name: 'rate-limits-cleanup', schedule: '23 * * * *', handle: async () => void (await this.deleteExpired()) });
+  // Every client IP leaves a counter row behind; expired ones are cleared hourly on one instance.
+  @OnJob(RATE_LIMITS_CLEANUP_JOB, { schedule: '23 * * * *' })
+  async cleanUp(): Promise<void> {
+    await this.deleteExpired();
   }
 
   /** Removes the PostgreSQL counters whose window is over; how many. */

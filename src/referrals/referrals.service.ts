@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { FraudService } from '../fraud/fraud.service';
+import { InTx } from '../database/unit-of-work';
 import { DomainEvent } from '../notifications/realtime-events';
 import { maskEmail } from '../users/email-canonical';
 import { normaliseReferralCode, REFERRAL_CODE_GENERATOR, ReferralCodeGenerator } from './referral-code.generator';
@@ -14,7 +14,6 @@ const CODE_ATTEMPTS = 5;
 
 export interface SignupAttribution {
   referral: { status: 'pending' | 'flagged' | 'rejected'; reasons: string[] } | null;
-  events: DomainEvent[];
 }
 
 @Injectable()
@@ -37,13 +36,9 @@ export class ReferralsService {
     return this.repository.findOwnerOfCode(code);
   }
 
-  /**
-   * Called inside the verify (or Google-create) transaction right after the user row is
-   * inserted. Returns the events to publish after commit.
-   */
+  /** Called inside the verify (or Google-create) unit of work right after the user row is inserted. */
   async attributeSignup(
-    manager: EntityManager,
-    input: {
+    input: Required<InTx> & {
       refereeId: string;
       refereeEmail: string;
       refereeName: string;
@@ -52,11 +47,12 @@ export class ReferralsService {
       deviceId: string | null;
     },
   ): Promise<SignupAttribution> {
+    const manager = input.tx.manager;
     const code = normaliseReferralCode(input.code);
-    if (!code) return { referral: null, events: [] };
+    if (!code) return { referral: null };
     // The code may have been rotated away since sign-up: then nobody is credited.
     const referrer = await this.repository.lockReferrerByCode(manager, code);
-    if (!referrer) return { referral: null, events: [] };
+    if (!referrer) return { referral: null };
     const verdict = await this.fraud.assessSignup(manager, {
       referrer,
       referee: { id: input.refereeId, email: input.refereeEmail, ip: input.ip, deviceId: input.deviceId },
@@ -69,14 +65,15 @@ export class ReferralsService {
       reasons: verdict.reasons,
     });
     const referral = { status: verdict.status, reasons: [...verdict.reasons] };
-    if (verdict.status === 'rejected') return { referral, events: [] };
+    if (verdict.status === 'rejected') return { referral };
     const totalReferrals = await this.repository.attribute(manager, input.refereeId, referrer.id);
     const event: DomainEvent<'referral-signup'> = {
       userId: referrer.id,
       event: 'referral-signup',
       payload: { refereeName: input.refereeName, refereeEmail: maskEmail(input.refereeEmail), totalReferrals },
     };
-    return { referral, events: [event] };
+    input.tx.record('domain-event', event);
+    return { referral };
   }
 
   /** Creates the user's code or rotates it: the old one stops resolving at once. */

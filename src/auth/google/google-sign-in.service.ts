@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { ClientSignals } from '../../common/http/client-signals';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DomainEvent } from '../../notifications/realtime-events';
-import { RealtimeService } from '../../notifications/realtime.service';
+import { Tx, UnitOfWork } from '../../database/unit-of-work';
 import { ReferralsService } from '../../referrals/referrals.service';
 import { UserEntity } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
@@ -19,38 +17,33 @@ import { GoogleProfile } from './google-profile';
 export class GoogleSignInService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly users: UsersService,
     private readonly referrals: ReferralsService,
     private readonly pending: PendingSignupsRepository,
     private readonly tokens: TokenService,
-    private readonly realtime: RealtimeService,
   ) {}
 
   /** `refCookie` attributes a NEW user only; an unknown code simply attributes nothing. */
   async signIn(profile: GoogleProfile, refCookie: string | undefined, signals: ClientSignals): Promise<string> {
-    let result: { user: UserEntity; events: DomainEvent[] };
+    const once = () => this.uow.run((tx) => this.findOrCreate(tx, profile, refCookie, signals), { isolation: 'READ COMMITTED' });
+    let user: UserEntity;
     try {
-      result = await this.db.transaction((manager) => this.findOrCreate(manager, profile, refCookie, signals));
+      user = await once();
     } catch (error) {
       // Two callbacks for one new Google account raced: the other created it, so this one signs in.
       if (!isUniqueViolation(error)) throw error;
-      result = await this.db.transaction((manager) => this.findOrCreate(manager, profile, refCookie, signals));
+      user = await once();
     }
-    this.realtime.publish(result.events);
-    const token = this.tokens.sign({ id: result.user.id, role: result.user.role, tokenVersion: result.user.tokenVersion });
+    const token = this.tokens.sign({ id: user.id, role: user.role, tokenVersion: user.tokenVersion });
     return `${this.config.frontendUrl}/dashboard/account/points#accessToken=${encodeURIComponent(token)}`;
   }
 
-  private async findOrCreate(
-    manager: EntityManager,
-    profile: GoogleProfile,
-    refCookie: string | undefined,
-    signals: ClientSignals,
-  ): Promise<{ user: UserEntity; events: DomainEvent[] }> {
+  private async findOrCreate(tx: Tx, profile: GoogleProfile, refCookie: string | undefined, signals: ClientSignals): Promise<UserEntity> {
+    const manager = tx.manager;
     const linked = await this.users.findByGoogleId(manager, profile.googleId);
     if (linked?.deletedAt) throw failure('This account has been deleted');
-    if (linked) return { user: linked, events: [] };
+    if (linked) return linked;
 
     const email = profile.email?.trim().toLowerCase();
     if (!email || email.length > 255) throw failure('Google did not share an email address');
@@ -59,7 +52,7 @@ export class GoogleSignInService {
       // Linking by email is safe only when Google vouches that the address is the user's.
       if (!profile.emailVerified || existing.googleId) throw failure('An account with this email exists: sign in with your password');
       await this.users.linkGoogle(manager, existing.id, profile.googleId);
-      return { user: existing, events: [] };
+      return existing;
     }
     if (!profile.emailVerified) throw failure('Google has not verified this email address');
 
@@ -71,7 +64,8 @@ export class GoogleSignInService {
       signupIp: signals.ip,
       signupDeviceId: signals.deviceId,
     });
-    const { events } = await this.referrals.attributeSignup(manager, {
+    await this.referrals.attributeSignup({
+      tx,
       refereeId: user.id,
       refereeEmail: email,
       refereeName: user.name,
@@ -80,7 +74,7 @@ export class GoogleSignInService {
       deviceId: signals.deviceId,
     });
     await this.pending.deleteByEmail(manager, email);
-    return { user, events };
+    return user;
   }
 }
 

@@ -1,0 +1,47 @@
+import type { Job, Queue } from 'pg-boss';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Every queue's payload, by queue name. A module declares its queues once, in its `*-jobs.ts`,
+ * by augmenting this interface (`declare module '…/jobs/job-catalogue'`); `send` and `@OnJob`
+ * are then typed by the name.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobPayloads {}
+
+export type JobName = keyof JobPayloads;
+
+/** The payload of a scheduled job, which pg-boss enqueues by itself. */
+export type NoPayload = Record<string, never>;
+
+export interface JobOptions {
+  queue?: Omit<Queue, 'name'>;
+  batchSize?: number;
+  localConcurrency?: number;
+  /** A cron expression (UTC): pg-boss enqueues the job on that schedule, once across all instances. */
+  schedule?: string;
+}
+
+export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
+
+export interface JobDeclaration {
+  name: JobName;
+  options: JobOptions | ((config: AppConfig) => JobOptions);
+}
+
+const JOB_HANDLER = Symbol('job-handler');
+
+/**
+ * Makes the method the worker of queue `name`: JobsService finds it on any provider and starts
+ * it on every instance. Throwing fails the job and pg-boss retries it, so handlers must be
+ * idempotent. Options that depend on the configuration are a function of it.
+ */
+export function OnJob<N extends JobName>(name: N, options: JobDeclaration['options'] = {}) {
+  return <M extends JobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+    Reflect.defineMetadata(JOB_HANDLER, { name, options } satisfies JobDeclaration, descriptor.value!);
+  };
+}
+
+export function jobDeclarationOf(method: unknown): JobDeclaration | undefined {
+  return typeof method === 'function' ? Reflect.getMetadata(JOB_HANDLER, method) : undefined;
+}
