@@ -33,7 +33,11 @@ export class ReferralReviewService {
   async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
     if (!isUuid(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
     const row = await this.uow.run(async (tx) => {
-      await this.conversion.review(tx.manager, referralId, decision, reviewerId);
+      const reviewed = await this.conversion.review(tx.manager, referralId, decision, reviewerId);
+      tx.record('webhook-event', {
+        type: decision === 'approve' ? 'referral.approved' : 'referral.rejected',
+        data: { referralId, referrerId: reviewed.referrerId, refereeId: reviewed.refereeId, status: reviewed.status, reviewerId },
+      });
       for (const purchaseId of await this.settlement.heldPurchases(tx, referralId)) await this.settlement.settle({ tx, purchaseId });
       return (await this.repository.findOne(tx.manager, referralId))!;
     });

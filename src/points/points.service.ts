@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundEvent } from '../common/events/outbound-events';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -56,7 +57,7 @@ export class PointsService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  addPoints(o: AddPointsOptions): Promise<LedgerResult> {
+  async addPoints(o: AddPointsOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
     const type = o.type ?? 'earn';
     const hold = o.hold ?? false;
@@ -70,13 +71,13 @@ export class PointsService {
     });
   }
 
-  spend(o: SpendOptions): Promise<LedgerResult> {
+  async spend(o: SpendOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
     return this.write(o, { type: o.type ?? 'spend', amount: -o.amount, status: 'posted', totalDelta: 0, allowDebt: false, includeClosed: false });
   }
 
   /** Takes back an award; more than is available leaves a debt, and it reaches closed accounts too. */
-  clawback(o: EntryOptions): Promise<LedgerResult> {
+  async clawback(o: EntryOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
     return this.write(o, { type: 'clawback', amount: -o.amount, status: 'posted', totalDelta: -o.amount, allowDebt: true, includeClosed: true });
   }
@@ -91,7 +92,7 @@ export class PointsService {
     return this.settle(o, 'voided');
   }
 
-  private settle(o: SettleOptions, to: 'posted' | 'voided'): Promise<LedgerResult> {
+  private async settle(o: SettleOptions, to: 'posted' | 'voided'): Promise<LedgerResult> {
     checkKey(o.idempotencyKey);
     return this.uow.within(o.tx, async (tx) => {
       const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to);
@@ -105,7 +106,7 @@ export class PointsService {
     });
   }
 
-  private write(o: EntryOptions, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
+  private async write(o: EntryOptions, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
     checkKey(o.idempotencyKey);
     if (!isUuid(o.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
     const input: EntryInput = {
@@ -151,6 +152,14 @@ export class PointsService {
       event: 'points-updated',
       payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
     });
+    const webhook = outboundEventOf(entry, delta, after);
+    if (webhook) tx.record('webhook-event', webhook);
+    if (after.level !== before.level) {
+      tx.record('webhook-event', {
+        type: 'level.changed',
+        data: { userId, previousLevel: before.level, level: after.level, levelName: outcome.levelName, total: after.total },
+      });
+    }
     if (after.level > before.level) {
       const levelName = outcome.levelName ?? `Level ${after.level}`;
       tx.record('domain-event', { userId, seq, event: 'level-up', payload: { userId, previousLevel: before.level, level: after.level, levelName } });
@@ -164,6 +173,26 @@ export class PointsService {
       });
     }
     return { transaction: entry, duplicate: false, balances: after };
+  }
+}
+
+/** A posted move of points, as the product's other systems see it; a hold or a void moves nothing spendable. */
+function outboundEventOf(entry: LedgerEntry, delta: number, after: Balances): OutboundEvent | null {
+  if (entry.status !== 'posted') return null;
+  const balances = { available: after.available, total: after.total, pending: after.pending, debt: after.debt };
+  const data = { userId: entry.userId, entryId: entry.id, amount: Math.abs(delta), source: entry.source, entryType: entry.type, balances };
+  switch (entry.type) {
+    case 'earn':
+    case 'refund':
+      return delta > 0 ? { type: 'points.earned', data } : null;
+    case 'spend':
+      return { type: 'points.spent', data };
+    case 'expire':
+      return { type: 'points.expired', data };
+    case 'clawback':
+      return { type: 'points.clawed_back', data };
+    default:
+      return null;
   }
 }
 

@@ -44,6 +44,18 @@ export class RedemptionsService {
         });
         if (spent.duplicate) return { result: spent, reward: (await this.redemptions.findByTransaction(tx.manager, spent.transaction.id))! };
         const reward = await this.redemptions.insert(tx.manager, { userId, transactionId: spent.transaction.id, type, value: amount });
+        tx.record('webhook-event', {
+          type: 'redemption.created',
+          data: {
+            redemptionId: reward.id,
+            userId,
+            entryId: spent.transaction.id,
+            type,
+            value: amount,
+            code: reward.code,
+            balances: spent.balances && { available: spent.balances.available, total: spent.balances.total, pending: spent.balances.pending, debt: spent.balances.debt },
+          },
+        });
         const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
         await this.notifications.create({ tx, userId, type: 'redemption-done', title: 'Redemption done', message: `You redeemed ${amount} points for ${what}.` });
         return { result: spent, reward };

@@ -59,6 +59,10 @@ export class PurchaseRewardsService {
       }
       const converted = await this.conversion.convert(m, referral.id, purchase.id);
       if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
+      tx.record('webhook-event', {
+        type: 'referral.converted',
+        data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id, orderId: purchase.orderId },
+      });
       const earned = planAwards(this.rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
       const points = earned.reduce((sum, a) => sum + a.amount, 0);
       const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);

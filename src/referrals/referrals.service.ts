@@ -57,7 +57,7 @@ export class ReferralsService {
       referrer,
       referee: { id: input.refereeId, email: input.refereeEmail, ip: input.ip, deviceId: input.deviceId },
     });
-    await this.repository.insertReferral(manager, {
+    const referralId = await this.repository.insertReferral(manager, {
       referrerId: referrer.id,
       refereeId: input.refereeId,
       code,
@@ -65,6 +65,10 @@ export class ReferralsService {
       reasons: verdict.reasons,
     });
     const referral = { status: verdict.status, reasons: [...verdict.reasons] };
+    const data = { referralId, referrerId: referrer.id, refereeId: input.refereeId, status: verdict.status, reasons: referral.reasons };
+    input.tx.record('webhook-event', { type: 'referral.created', data });
+    if (verdict.status === 'flagged') input.tx.record('webhook-event', { type: 'referral.flagged', data });
+    if (verdict.status === 'rejected') input.tx.record('webhook-event', { type: 'referral.rejected', data: { ...data, reviewerId: null } });
     if (verdict.status === 'rejected') return { referral };
     const totalReferrals = await this.repository.attribute(manager, input.refereeId, referrer.id);
     const event: DomainEvent<'referral-signup'> = {
