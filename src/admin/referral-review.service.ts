@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log';
 import { runSerializable } from '../database/serializable';
 import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
@@ -22,6 +23,7 @@ export class ReferralReviewService {
     private readonly settlement: OrderSettlementService,
     private readonly realtime: RealtimeService,
     private readonly activeReferrals: ActiveReferralsRefresh,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
@@ -32,12 +34,26 @@ export class ReferralReviewService {
 
   /**
    * Approving releases every award held for this referral whose other reviews and holding period
-   * are over; rejecting voids them. The decision and the ledger move commit together.
+   * are over; rejecting voids them. The decision, the ledger move and the audit row commit together.
    */
-  async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
+  async review(
+    referralId: string,
+    decision: 'approve' | 'reject',
+    reviewer: { id: string; requestId?: string },
+    note?: string,
+  ): Promise<AdminReferralDto> {
     if (!isUuid(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
     const { row, events } = await runSerializable(this.dataSource, async (m) => {
-      await this.conversion.review(m, referralId, decision, reviewerId);
+      const reviewed = await this.conversion.review(m, referralId, decision, reviewer.id);
+      await this.audit.record(m, {
+        actor: reviewer,
+        action: decision === 'approve' ? 'referral.approved' : 'referral.rejected',
+        targetType: 'referral',
+        targetId: referralId,
+        before: { status: 'flagged' },
+        after: { status: reviewed.status },
+        details: note === undefined ? {} : { note },
+      });
       const events: DomainEvent[] = [];
       for (const purchaseId of await this.settlement.heldPurchases(m, referralId)) {
         events.push(...(await this.settlement.settleIn(m, purchaseId)));
