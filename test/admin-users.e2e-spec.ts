@@ -5,6 +5,8 @@ import { refer } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
 
+type Page = { items: Array<{ id: string; email: string }>; nextCursor: string | null };
+
 describe('admin user look-up', () => {
   let t: TestApp;
   let db: DataSource;
@@ -27,7 +29,7 @@ describe('admin user look-up', () => {
     const items: Array<{ id: string; email: string }> = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 50; pages++) {
-      const { body } = await get(`${url}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const { body }: { body: Page } = await get(`${url}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
       items.push(...body.items);
       cursor = body.nextCursor;
       if (!cursor) return items;

@@ -24,8 +24,8 @@ describe('notifications inbox', () => {
     const items: Array<{ id: string }> = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 50; pages++) {
-      const url = `/api/notifications?limit=${limit}${filter}${cursor ? `&cursor=${cursor}` : ''}`;
-      const { body } = await t.http.get(url).set(auth(user)).expect(200);
+      const url: string = `/api/notifications?limit=${limit}${filter}${cursor ? `&cursor=${cursor}` : ''}`;
+      const { body }: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await t.http.get(url).set(auth(user)).expect(200);
       expect(body.items.length).toBeLessThanOrEqual(limit);
       items.push(...body.items);
       cursor = body.nextCursor;

@@ -40,9 +40,10 @@ export class AdminReferralsController {
   approve(
     @Param('id') id: string,
     @CurrentUser() admin: AuthUser,
-    @Body() body: ReviewReferralDto | undefined,
+    @Body() body: ReviewReferralDto,
     @RequestId() requestId?: string,
   ): Promise<AdminReferralDto> {
+    // Express leaves the body undefined when none is sent.
     return this.reviews.review(id, 'approve', { id: admin.id, requestId }, body?.note);
   }
 
@@ -55,9 +56,10 @@ export class AdminReferralsController {
   reject(
     @Param('id') id: string,
     @CurrentUser() admin: AuthUser,
-    @Body() body: ReviewReferralDto | undefined,
+    @Body() body: ReviewReferralDto,
     @RequestId() requestId?: string,
   ): Promise<AdminReferralDto> {
+    // Express leaves the body undefined when none is sent.
     return this.reviews.review(id, 'reject', { id: admin.id, requestId }, body?.note);
   }
 }
