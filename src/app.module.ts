@@ -18,6 +18,7 @@ import { RealtimeModule } from './notifications/realtime.module';
 import { PointsModule } from './points/points.module';
 import { PurchasesModule } from './purchases/purchases.module';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
@@ -41,6 +42,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     AuthModule,
     PurchasesModule,
     AdminModule,
+    AuditModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

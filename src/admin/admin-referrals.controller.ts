@@ -1,15 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { RequestId } from '../common/http/request-id.decorator';
 import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';
+import { ReviewReferralDto } from './dto/review-referral.dto';
 import { ReferralReviewService } from './referral-review.service';
 
 const REFERRAL_ID = { name: 'id', description: 'The referral id', schema: { type: 'string' as const } };
 const REVIEW_ERRORS = {
+  400: 'VALIDATION_FAILED: a note over 500 characters or an unknown field',
   404: 'REFERRAL_NOT_FOUND (a malformed id included)',
   409: 'REFERRAL_NOT_FLAGGED: only flagged referrals are reviewed',
 };
@@ -34,8 +37,14 @@ export class AdminReferralsController {
   @ApiParam(REFERRAL_ID)
   @ApiOkResponse({ type: AdminReferralDto, description: 'Now pending or converted; held rewards released' })
   @ApiErrors(REVIEW_ERRORS)
-  approve(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<AdminReferralDto> {
-    return this.reviews.review(id, 'approve', admin.id);
+  approve(
+    @Param('id') id: string,
+    @CurrentUser() admin: AuthUser,
+    @Body() body: ReviewReferralDto,
+    @RequestId() requestId?: string,
+  ): Promise<AdminReferralDto> {
+    // Express leaves the body undefined when none is sent.
+    return this.reviews.review(id, 'approve', { id: admin.id, requestId }, body?.note);
   }
 
   @Post(':id/reject')
@@ -44,7 +53,13 @@ export class AdminReferralsController {
   @ApiParam(REFERRAL_ID)
   @ApiOkResponse({ type: AdminReferralDto, description: 'Now rejected; held rewards voided, never spendable' })
   @ApiErrors(REVIEW_ERRORS)
-  reject(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<AdminReferralDto> {
-    return this.reviews.review(id, 'reject', admin.id);
+  reject(
+    @Param('id') id: string,
+    @CurrentUser() admin: AuthUser,
+    @Body() body: ReviewReferralDto,
+    @RequestId() requestId?: string,
+  ): Promise<AdminReferralDto> {
+    // Express leaves the body undefined when none is sent.
+    return this.reviews.review(id, 'reject', { id: admin.id, requestId }, body?.note);
   }
 }

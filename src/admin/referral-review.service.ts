@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActiveReferralsRefresh } from '../purchases/active-referrals-refresh.service';
 import { OrderSettlementService } from '../purchases/order-settlement.service';
@@ -18,6 +19,7 @@ export class ReferralReviewService {
     private readonly conversion: ReferralConversionService,
     private readonly settlement: OrderSettlementService,
     private readonly activeReferrals: ActiveReferralsRefresh,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(query: ListAdminReferralsQueryDto): Promise<AdminReferralListDto> {
@@ -28,15 +30,29 @@ export class ReferralReviewService {
 
   /**
    * Approving releases every award held for this referral whose other reviews and holding period
-   * are over; rejecting voids them. The decision and the ledger move commit together.
+   * are over; rejecting voids them. The decision, the ledger move and the audit row commit together.
    */
-  async review(referralId: string, decision: 'approve' | 'reject', reviewerId: string): Promise<AdminReferralDto> {
+  async review(
+    referralId: string,
+    decision: 'approve' | 'reject',
+    reviewer: { id: string; requestId?: string },
+    note?: string,
+  ): Promise<AdminReferralDto> {
     if (!isUuid(referralId)) throw new ReferralsException(ReferralsErrorCode.REFERRAL_NOT_FOUND, 'No referral has this id');
     const row = await this.uow.run(async (tx) => {
-      const reviewed = await this.conversion.review(tx.manager, referralId, decision, reviewerId);
+      const reviewed = await this.conversion.review(tx.manager, referralId, decision, reviewer.id);
+      await this.audit.record(tx.manager, {
+        actor: reviewer,
+        action: decision === 'approve' ? 'referral.approved' : 'referral.rejected',
+        targetType: 'referral',
+        targetId: referralId,
+        before: { status: 'flagged' },
+        after: { status: reviewed.status },
+        details: note === undefined ? {} : { note },
+      });
       tx.record('webhook-event', {
         type: decision === 'approve' ? 'referral.approved' : 'referral.rejected',
-        data: { referralId, referrerId: reviewed.referrerId, refereeId: reviewed.refereeId, status: reviewed.status, reviewerId },
+        data: { referralId, referrerId: reviewed.referrerId, refereeId: reviewed.refereeId, status: reviewed.status, reviewerId: reviewer.id },
       });
       for (const purchaseId of await this.settlement.heldPurchases(tx, referralId)) await this.settlement.settle({ tx, purchaseId });
       return (await this.repository.findOne(tx.manager, referralId))!;

@@ -16,6 +16,8 @@ import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
+import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
+import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -37,4 +39,6 @@ export const migrations = [
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
   ContestedSignups1763800400100,
+  CreateAuditLog1763900400000,
+  IndexAdminLookups1763900400001,
 ];

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log';
+import { UnitOfWork } from '../database/unit-of-work';
 import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { Balances } from './points-ledger.repository';
 import { PointsQueryRepository } from './points-query.repository';
@@ -8,17 +10,45 @@ import { LedgerResult, PointsService } from './points.service';
 @Injectable()
 export class AdminPointsService {
   constructor(
+    private readonly uow: UnitOfWork,
     private readonly points: PointsService,
     private readonly queries: PointsQueryRepository,
+    private readonly audit: AuditLog,
   ) {}
 
-  async add(adminId: string, userId: string, amount: number, reason: string, requestKey?: string): Promise<{ result: LedgerResult; balances: Balances }> {
+  /** The ledger entry and its audit row commit together; a replayed key changes and logs nothing. */
+  async add(
+    adminId: string,
+    userId: string,
+    amount: number,
+    reason: string,
+    requestKey?: string,
+    requestId?: string,
+  ): Promise<{ result: LedgerResult; balances: Balances }> {
     const key = ledgerKeyFor('admin', adminId, requestKey, { userId, amount, reason });
     const metadata = { reason, adminId };
-    const result =
-      amount > 0
-        ? await this.points.addPoints({ userId, amount, source: 'admin', metadata, idempotencyKey: key, description: reason })
-        : await this.points.spend({ userId, amount: -amount, source: 'admin', metadata, idempotencyKey: key, description: reason });
+    const result = await this.uow.run(
+      async (tx) => {
+        const source = 'admin' as const;
+        const r =
+          amount > 0
+            ? await this.points.addPoints({ tx, userId, amount, source, metadata, idempotencyKey: key, description: reason })
+            : await this.points.spend({ tx, userId, amount: -amount, source, metadata, idempotencyKey: key, description: reason });
+        if (!r.duplicate && r.balances) {
+          const { total, available, pending, debt, level } = r.balances;
+          await this.audit.record(tx.manager, {
+            actor: { id: adminId, requestId },
+            action: amount > 0 ? 'points.added' : 'points.deducted',
+            targetType: 'user',
+            targetId: userId,
+            after: { total, available, pending, debt, level },
+            details: { amount, reason, transactionId: r.transaction.id },
+          });
+        }
+        return r;
+      },
+      { contentionKey: userId },
+    );
     const balances = result.balances ?? (await this.queries.findBalances(userId));
     return { result, balances: balances! };
   }

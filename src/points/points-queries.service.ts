@@ -5,6 +5,7 @@ import { LeaderboardDto } from './dto/leaderboard.dto';
 import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { MyPointsDto } from './dto/my-points.dto';
 import { PointTransactionDto, PointTransactionPageDto } from './dto/point-transaction.dto';
+import { Balances } from './points-ledger.repository';
 import { PointsQueryRepository } from './points-query.repository';
 import { PointsErrorCode, PointsException } from './points.exception';
 
@@ -29,6 +30,11 @@ export class PointsQueriesService {
       nextLevel: next && ref(next),
       pointsToNextLevel: next ? Math.max(0, next.minPoints - balances.total) : 0,
     };
+  }
+
+  /** Raw balances (level as a number) of several users at once, for the admin console. */
+  balancesOf(userIds: string[]): Promise<Map<string, Balances>> {
+    return this.queries.findBalancesOf(userIds);
   }
 
   async transactions(userId: string, query: ListTransactionsQueryDto): Promise<PointTransactionPageDto> {

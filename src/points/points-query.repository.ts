@@ -37,6 +37,28 @@ export class PointsQueryRepository {
     };
   }
 
+  /** The balances of each of these active users, in one query; absent users are left out. */
+  async findBalancesOf(userIds: string[]): Promise<Map<string, Balances>> {
+    const rows = await this.db.query(
+      `SELECT id, points_total, points_available, points_pending, points_debt, level, points_seq
+         FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [userIds],
+    );
+    return new Map(
+      rows.map((row: Record<string, any>) => [
+        row.id,
+        {
+          total: Number(row.points_total),
+          available: Number(row.points_available),
+          pending: Number(row.points_pending),
+          debt: Number(row.points_debt),
+          level: row.level,
+          seq: Number(row.points_seq),
+        },
+      ]),
+    );
+  }
+
   /** Newest first, walking the (user_id, created_at DESC, id DESC) index from the cursor. */
   async listTransactions(
     userId: string,

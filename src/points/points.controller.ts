@@ -4,6 +4,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/guards/jwt-auth.guard';
+import { RequestId } from '../common/http/request-id.decorator';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ApiErrors, ApiIdempotencyKey } from '../openapi/api-errors.decorator';
 import { ApiOptionalBearerAuth } from '../openapi/security';
@@ -98,8 +99,9 @@ export class PointsController {
     @CurrentUser() admin: AuthUser,
     @Body() body: AdminAddPointsDto,
     @Headers('idempotency-key') key?: string,
+    @RequestId() requestId?: string,
   ): Promise<AdminAddPointsResultDto> {
-    const { result, balances } = await this.admin.add(admin.id, body.userId, body.amount, body.reason, key);
+    const { result, balances } = await this.admin.add(admin.id, body.userId, body.amount, body.reason, key, requestId);
     return {
       transaction: PointTransactionDto.from(result.transaction),
       points: { total: balances.total, available: balances.available, pending: balances.pending, level: balances.level },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
@@ -10,7 +11,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [LevelsModule],
+  imports: [LevelsModule, AuditModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,
@@ -21,6 +22,6 @@ import { RedemptionsService } from './redemptions.service';
     RedemptionsService,
     AdminPointsService,
   ],
-  exports: [PointsService],
+  exports: [PointsService, PointsQueriesService],
 })
 export class PointsModule {}

@@ -22,6 +22,13 @@ export interface ReferralStats {
   totalEarned: number;
 }
 
+export interface RefereeReferral {
+  refereeId: string;
+  referrerId: string;
+  status: string;
+  reasons: string[];
+}
+
 @Injectable()
 export class ReferralListRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -85,5 +92,38 @@ export class ReferralListRepository {
       convertedReferrals: row.converted_referrals,
       totalEarned: Number(row.total_earned),
     };
+  }
+
+  async statsOf(userIds: string[]): Promise<Map<string, ReferralStats>> {
+    const rows = await this.db.query(
+      `SELECT id, total_referrals, active_referrals, converted_referrals, total_earned
+         FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [userIds],
+    );
+    return new Map(
+      rows.map((row: Record<string, any>) => [
+        row.id,
+        {
+          totalReferrals: row.total_referrals,
+          activeReferrals: row.active_referrals,
+          convertedReferrals: row.converted_referrals,
+          totalEarned: Number(row.total_earned),
+        },
+      ]),
+    );
+  }
+
+  /** The referral (any status) that brought each of these users in, by referee. */
+  async referralsOfReferees(refereeIds: string[]): Promise<Map<string, RefereeReferral>> {
+    const rows = await this.db.query(
+      `SELECT referee_id, referrer_id, status, reasons FROM referrals WHERE referee_id = ANY($1::uuid[])`,
+      [refereeIds],
+    );
+    return new Map(
+      rows.map((r: Record<string, any>) => [
+        r.referee_id,
+        { refereeId: r.referee_id, referrerId: r.referrer_id, status: r.status, reasons: r.reasons },
+      ]),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { maskEmail } from '../users/email-canonical';
 import { ListReferralsQueryDto } from './dto/list-referrals-query.dto';
 import { ReferralListDto } from './dto/referral-list.dto';
 import { pageRequest, toPage } from '../common/pagination/list-cursor';
-import { ReferralListRepository } from './referral-list.repository';
+import { RefereeReferral, ReferralListRepository, ReferralStats } from './referral-list.repository';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 
 @Injectable()
@@ -29,5 +29,15 @@ export class ReferralListService {
       })),
       stats,
     };
+  }
+
+  /** The referral counters of each of these active users. */
+  statsOf(userIds: string[]): Promise<Map<string, ReferralStats>> {
+    return this.repository.statsOf(userIds);
+  }
+
+  /** How each of these users was referred (rejected referrals included), keyed by the referee. */
+  referralsOfReferees(refereeIds: string[]): Promise<Map<string, RefereeReferral>> {
+    return this.repository.referralsOfReferees(refereeIds);
   }
 }

@@ -24,6 +24,6 @@ import { ShortLinkController } from './short-link.controller';
     ReferralConversionRepository,
     { provide: REFERRAL_CODE_GENERATOR, useValue: randomReferralCodeGenerator },
   ],
-  exports: [ReferralsService, ReferralConversionService],
+  exports: [ReferralsService, ReferralConversionService, ReferralListService],
 })
 export class ReferralsModule {}

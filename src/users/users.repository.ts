@@ -1,6 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { cursorTimeSql, ListCursor } from '../common/pagination/list-cursor';
 import { UserEntity, UserRole } from './entities/user.entity';
+
+export interface UserSearchRow {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  createdAt: Date;
+  cursorAt: string;
+}
+
+/** `prefix` as a LIKE pattern matching itself literally, then anything: its % and _ match only themselves. */
+export function emailPrefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export interface NewUser {
   email: string;
@@ -18,6 +33,42 @@ export class UsersRepository {
 
   findById(id: string, manager: EntityManager = this.db.manager): Promise<UserEntity | null> {
     return manager.getRepository(UserEntity).findOne({ where: { id } });
+  }
+
+  /** Closed accounts included (anonymised): for showing who someone was. */
+  findByIds(ids: string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.getRepository(UserEntity).find({ where: { id: In(ids) }, withDeleted: true });
+  }
+
+  /**
+   * Active users, newest first, whose email starts with `emailPrefix` (case-insensitively, off
+   * users_email_prefix_idx) or whose id is `id`; every active user when neither is given.
+   */
+  async search(opts: { emailPrefix?: string; id?: string; limit: number; after?: ListCursor }): Promise<UserSearchRow[]> {
+    const params: unknown[] = [opts.limit];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const matches: string[] = [];
+    if (opts.emailPrefix !== undefined) matches.push(`lower(email) LIKE lower(${param(emailPrefixPattern(opts.emailPrefix))}) ESCAPE '\\'`);
+    if (opts.id !== undefined) matches.push(`id = ${param(opts.id)}::uuid`);
+    const where = ['deleted_at IS NULL'];
+    if (matches.length > 0) where.push(`(${matches.join(' OR ')})`);
+    if (opts.after) where.push(`(created_at, id) < (${param(opts.after.createdAt)}::timestamptz, ${param(opts.after.id)}::uuid)`);
+    const rows = await this.db.query(
+      `SELECT id, email, name, role, created_at, ${cursorTimeSql('created_at')} AS cursor_at
+         FROM users WHERE ${where.join(' AND ')}
+        ORDER BY created_at DESC, id DESC
+        LIMIT $1`,
+      params,
+    );
+    return rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      createdAt: new Date(r.created_at),
+      cursorAt: r.cursor_at,
+    }));
   }
 
   /** An active (not soft-deleted) user by email, case-insensitively; with the password hash when asked. */
@@ -68,16 +119,19 @@ export class UsersRepository {
     return affected > 0;
   }
 
-  /** Sets the role of the active user with this email; false when there is none. */
-  async setRoleByEmail(email: string, role: UserRole): Promise<boolean> {
-    const result = await this.db
-      .getRepository(UserEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ role })
-      .where('lower(email) = lower(:email)', { email: email.trim() })
-      .andWhere('deleted_at IS NULL')
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /** Sets the role of the active user with this email: its id and the role it had; null when there is none. */
+  async setRoleByEmail(
+    email: string,
+    role: UserRole,
+    manager: EntityManager = this.db.manager,
+  ): Promise<{ id: string; previousRole: UserRole } | null> {
+    const [[row]] = await manager.query(
+      `UPDATE users u SET role = $2, updated_at = now()
+         FROM users previous
+        WHERE previous.id = u.id AND lower(u.email) = lower($1) AND u.deleted_at IS NULL
+        RETURNING u.id, previous.role AS previous_role`,
+      [email.trim(), role],
+    );
+    return row ? { id: row.id, previousRole: row.previous_role } : null;
   }
 }

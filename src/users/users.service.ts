@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UserDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
-import { NewUser, UsersRepository } from './users.repository';
+import { ListCursor } from '../common/pagination/list-cursor';
+import { NewUser, UserSearchRow, UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
@@ -11,6 +12,16 @@ export class UsersService {
   /** An active user; soft-deleted users are not found. */
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findById(id);
+  }
+
+  /** Closed accounts included, anonymised as closing left them. */
+  findManyByIds(ids: string[]): Promise<UserEntity[]> {
+    return this.users.findByIds(ids);
+  }
+
+  /** Active users newest first: by email prefix (its % and _ taken literally) or exact id, else all. */
+  search(opts: { emailPrefix?: string; id?: string; limit: number; after?: ListCursor }): Promise<UserSearchRow[]> {
+    return this.users.search(opts);
   }
 
   findActiveByEmail(email: string, options: { withPassword?: boolean; manager?: EntityManager } = {}): Promise<UserEntity | null> {

@@ -1,3 +1,5 @@
+import { AuditLog } from '../../audit/audit-log';
+import { runSerializable } from '../../database/serializable';
 import { UsersRepository } from '../../users/users.repository';
 import { CliCommand, CliError } from '../cli-command';
 
@@ -9,7 +11,16 @@ export const usersDemoteCommand: CliCommand = {
     const email = args[0]?.trim();
     if (!email) throw new CliError('missing argument: usage: users:demote <email>');
     if (args.length > 1) throw new CliError('too many arguments: usage: users:demote <email>');
-    const demoted = await new UsersRepository(dataSource).setRoleByEmail(email, 'user');
+    const demoted = await runSerializable(dataSource, async (m) => {
+      const change = await new UsersRepository(dataSource).setRoleByEmail(email, 'user', m);
+      if (change) {
+        await new AuditLog().record(m, {
+          actor: 'cli', action: 'user.demoted', targetType: 'user', targetId: change.id,
+          before: { role: change.previousRole }, after: { role: 'user' },
+        });
+      }
+      return change;
+    });
     if (!demoted) throw new CliError(`no active user with email ${email}`);
     out(`${email} is now a user`);
     return 0;

@@ -1,3 +1,5 @@
+import { AuditLog } from '../../audit/audit-log';
+import { runSerializable } from '../../database/serializable';
 import { UsersRepository } from '../../users/users.repository';
 import { CliCommand, CliError } from '../cli-command';
 
@@ -9,7 +11,16 @@ export const usersPromoteCommand: CliCommand = {
     const email = args[0]?.trim();
     if (!email) throw new CliError('missing argument: usage: users:promote <email>');
     if (args.length > 1) throw new CliError('too many arguments: usage: users:promote <email>');
-    const promoted = await new UsersRepository(dataSource).setRoleByEmail(email, 'admin');
+    const promoted = await runSerializable(dataSource, async (m) => {
+      const change = await new UsersRepository(dataSource).setRoleByEmail(email, 'admin', m);
+      if (change) {
+        await new AuditLog().record(m, {
+          actor: 'cli', action: 'user.promoted', targetType: 'user', targetId: change.id,
+          before: { role: change.previousRole }, after: { role: 'admin' },
+        });
+      }
+      return change;
+    });
     if (!promoted) throw new CliError(`no active user with email ${email}`);
     out(`${email} is now an admin`);
     return 0;

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { cursorTimeSql, ListCursor } from '../common/pagination/list-cursor';
+
+export interface AuditRowInput {
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  details: Record<string, unknown>;
+  requestId: string | null;
+}
+
+export interface AuditRow extends AuditRowInput {
+  id: string;
+  at: Date;
+  cursorAt: string;
+}
+
+/** SQL over `audit_log`; a plain class so that the CLI writes through it too. */
+@Injectable()
+export class AuditLogRepository {
+  async insert(m: EntityManager, row: AuditRowInput): Promise<string> {
+    const [inserted] = await m.query(
+      `INSERT INTO audit_log (actor_id, action, target_type, target_id, before, after, details, request_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8) RETURNING id`,
+      [
+        row.actorId,
+        row.action,
+        row.targetType,
+        row.targetId,
+        row.before === null ? null : JSON.stringify(row.before),
+        row.after === null ? null : JSON.stringify(row.after),
+        JSON.stringify(row.details),
+        row.requestId,
+      ],
+    );
+    return inserted.id;
+  }
+
+  /** Newest first, off the index that matches the filter given. */
+  async page(
+    m: EntityManager,
+    opts: { action?: string; targetId?: string; limit: number; after?: ListCursor },
+  ): Promise<AuditRow[]> {
+    const rows = await m.query(
+      `SELECT id, actor_id, action, target_type, target_id, before, after, details, request_id, created_at,
+              ${cursorTimeSql('created_at')} AS cursor_at
+         FROM audit_log
+        WHERE ($1::text IS NULL OR action = $1)
+          AND ($2::text IS NULL OR target_id = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $5`,
+      [opts.action ?? null, opts.targetId ?? null, opts.after?.createdAt ?? null, opts.after?.id ?? null, opts.limit],
+    );
+    return rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      actorId: r.actor_id,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      before: r.before,
+      after: r.after,
+      details: r.details,
+      requestId: r.request_id,
+      at: new Date(r.created_at),
+      cursorAt: r.cursor_at,
+    }));
+  }
+}

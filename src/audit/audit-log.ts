@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditAction, AuditTargetType } from './audit-actions';
+import { AuditLogRepository } from './audit-log.repository';
+
+/** An admin acting over HTTP (with the request id of that call), or the command line. */
+export type AuditActor = { id: string; requestId?: string } | 'cli';
+
+export interface AuditEntry {
+  actor: AuditActor;
+  action: AuditAction;
+  targetType: AuditTargetType;
+  targetId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  /** What the action carried beyond the target's state: an amount, a reason, a reviewer's note. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Writes an audit row with the caller's manager, so that it commits or rolls back with the
+ * action it records: an action is never logged without happening, nor done without its row.
+ */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly repository: AuditLogRepository = new AuditLogRepository()) {}
+
+  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    const actor = entry.actor === 'cli' ? null : entry.actor;
+    await this.repository.insert(manager, {
+      actorId: actor?.id ?? null,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      details: entry.details ?? {},
+      requestId: actor?.requestId ?? null,
+    });
+  }
+}
