@@ -16,6 +16,8 @@ import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
+import { CreatePointBalances1763900000000 } from '../../migrations/1763900000000-CreatePointBalances';
+import { CreatePointsLevel1763900000100 } from '../../migrations/1763900000100-CreatePointsLevel';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -37,4 +39,6 @@ export const migrations = [
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
   ContestedSignups1763800400100,
+  CreatePointBalances1763900000000,
+  CreatePointsLevel1763900000100,
 ];
