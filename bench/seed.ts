@@ -20,7 +20,8 @@ export const ADMIN_INDEX = 0;
 /**
  * Users 1..count in one INSERT ... SELECT generate_series, plus an admin (user 0). Referral
  * stats follow a long tail: 80% of users have no referral, the rest a geometric-like count
- * with a last_referral_at spread over a year, so the leaderboard has many ties to break.
+ * with a last_referral_at spread over a year, so the leaderboard has many ties to break. Every user
+ * has a (zero) balance row, as after the migration that moved balances off users: awards update it.
  */
 export async function seedUsers(url: string, count: number): Promise<number> {
   const started = performance.now();
@@ -44,7 +45,9 @@ export async function seedUsers(url: string, count: number): Promise<number> {
        ) t`,
       [count],
     );
+    await c.query(`INSERT INTO point_balances (user_id) SELECT id FROM users`);
     await c.query(`VACUUM ANALYZE users`);
+    await c.query(`VACUUM ANALYZE point_balances`);
   });
   return (performance.now() - started) / 1000;
 }

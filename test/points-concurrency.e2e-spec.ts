@@ -89,20 +89,20 @@ describe('points under real concurrency', () => {
       expect(lines.join('\n')).toContain('ledger ok');
       const u = await createTestUser(t.app);
       await points.addPoints({ userId: u.id, amount: 100, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}` });
-      await db.query(`UPDATE users SET points_available = points_available + 5 WHERE id = $1`, [u.id]);
+      await db.query(`UPDATE point_balances SET available = available + 5 WHERE user_id = $1`, [u.id]);
       lines.length = 0;
       expect(await run()).toBe(1);
       const output = lines.join('\n');
       expect(output).toContain(u.id);
       expect(output).toContain('expected 100, actual 105');
-      await db.query(`UPDATE users SET points_available = points_available - 5 WHERE id = $1`, [u.id]);
-      await db.query(`UPDATE users SET points_total = 5000 WHERE id = $1`, [u.id]);
+      await db.query(`UPDATE point_balances SET available = available - 5 WHERE user_id = $1`, [u.id]);
+      await db.query(`UPDATE point_balances SET total = 5000 WHERE user_id = $1`, [u.id]);
       const problems = await checkLedger(db);
       expect(problems.map((p) => p.problem)).toEqual([
         'total differs from the sum of posted earn and clawback entries',
         'level does not match total and level_configs',
       ]);
-      await db.query(`UPDATE users SET points_total = 100 WHERE id = $1`, [u.id]);
+      await db.query(`UPDATE point_balances SET total = 100 WHERE user_id = $1`, [u.id]);
       expect(await checkLedger(db)).toEqual([]);
     });
 
@@ -111,11 +111,11 @@ describe('points under real concurrency', () => {
       const ok = await cli();
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
       const u = await createTestUser(t.app);
-      await db.query(`UPDATE users SET points_pending = 7 WHERE id = $1`, [u.id]);
+      await db.query(`INSERT INTO point_balances (user_id, pending) VALUES ($1, 7)`, [u.id]);
       const bad = await cli();
       expect(bad.code).toBe(1);
       expect(bad.stdout).toContain(`user ${u.id}: pending differs from the sum of pending entries (expected 0, actual 7)`);
-      await db.query(`UPDATE users SET points_pending = 0 WHERE id = $1`, [u.id]);
+      await db.query(`UPDATE point_balances SET pending = 0 WHERE user_id = $1`, [u.id]);
     });
 
     it('refuses to let history be edited', async () => {

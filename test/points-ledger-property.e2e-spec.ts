@@ -108,8 +108,9 @@ describe('the ledger under random concurrent operations (fast-check)', () => {
         for (const u of users) {
           const m = model.get(u)!;
           const [row] = await db.query(
-            `SELECT points_available::int AS available, points_debt::int AS debt, points_pending::int AS pending, points_total::int AS total
-             FROM users WHERE id = $1`,
+            `SELECT COALESCE(b.available, 0)::int AS available, COALESCE(b.debt, 0)::int AS debt, COALESCE(b.pending, 0)::int AS pending,
+                    COALESCE(b.total, 0)::int AS total
+             FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = $1`,
             [u],
           );
           expect(row).toEqual({ available: Math.max(m.net, 0), debt: Math.max(-m.net, 0), pending: m.pending, total: m.total });

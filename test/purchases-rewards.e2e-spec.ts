@@ -280,7 +280,7 @@ describe('purchase rewards over HTTP', () => {
       await until(() => balances(t.app, referrer.id), (b) => b.total === 12 * 150, 30_000);
       await jobsIdle(t.app);
       const [stats] = await db.query(
-        `SELECT converted_referrals, active_referrals, total_earned::int AS total_earned, points_total::int AS total FROM users WHERE id = $1`,
+        `SELECT u.converted_referrals, u.active_referrals, u.total_earned::int AS total_earned, b.total::int AS total FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = $1`,
         [referrer.id],
       );
       expect(stats).toEqual({ converted_referrals: 12, active_referrals: 12, total_earned: 1_800, total: 1_800 });

@@ -118,7 +118,7 @@ describe('a reward job whose worker is killed half-way', () => {
     const all = await entries(orderId);
     expect(all).toHaveLength(4);
     expect(new Set(all.map((e) => e.idempotency_key)).size).toBe(4);
-    const { rows } = await db.query(`SELECT id, points_total::int AS total FROM users WHERE id = ANY($1::uuid[])`, [[top, referrer, buyer]]);
+    const { rows } = await db.query(`SELECT u.id, COALESCE(b.total, 0)::int AS total FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = ANY($1::uuid[])`, [[top, referrer, buyer]]);
     const totals = Object.fromEntries(rows.map((r) => [r.id, r.total]));
     expect(totals).toEqual({ [top]: 100, [referrer]: 600, [buyer]: 100 });
     const { rows: notes } = await db.query(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND type = 'referral-converted'`, [referrer]);

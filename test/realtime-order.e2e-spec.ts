@@ -90,7 +90,7 @@ describe('Socket.IO: resync, seq and debt', () => {
         );
       }
       expect(responses.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([]);
-      const [row] = await a.app.get(DataSource).query(`SELECT points_seq::int AS seq, points_available::int AS available FROM users WHERE id = $1`, [u.id]);
+      const [row] = await a.app.get(DataSource).query(`SELECT seq::int AS seq, available::int AS available FROM point_balances WHERE user_id = $1`, [u.id]);
       expect(row.seq).toBe(changes);
 
       for (const seen of [seenA, seenB]) {

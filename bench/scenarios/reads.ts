@@ -50,6 +50,7 @@ export const reads: Scenario = async ({ server, options, log }): Promise<Scenari
     }
     const queries = app.get(PointsQueriesService);
     const plans = await explainLeaderboard(db.url, (id) => queries.leaderboard(10, id));
+    plans.myPoints = await explainStatements(db.url, () => queries.myPoints(benchUserId(1)), /\bpoint_balances\b/);
     const mp = median(rounds.map((r) => r.myPoints.perSecond));
     const bp = median(rounds.map((r) => r.bare.perSecond));
     const p50 = median(rounds.map((r) => r.leaderboard.latencyP50));
@@ -95,6 +96,19 @@ async function explainLeaderboard(url: string, leaderboard: (userId: string) => 
         const plan = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
         plans[name].push(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
       }
+    }
+    return plans;
+  });
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the statements `call` sends that match `about`. */
+async function explainStatements(url: string, call: () => Promise<unknown>, about: RegExp): Promise<string[]> {
+  const statements = (await recordStatements(call)).filter((s) => about.test(s.sql));
+  return withClient(url, async (c) => {
+    const plans: string[] = [];
+    for (const s of statements) {
+      const plan = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
+      plans.push(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
     }
     return plans;
   });

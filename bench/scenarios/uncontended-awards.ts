@@ -25,6 +25,7 @@ interface Sizes {
   indexes: number;
   total: number;
   users: number;
+  balances: number;
 }
 
 /** Scenario 1: awards to random users, no two on one row, in-process, over HTTP and as raw SQL. */
@@ -109,6 +110,7 @@ export const uncontendedAwards: Scenario = async ({ server, options, log }): Pro
         { measure: 'point_transactions index bytes/award', value: perAward('indexes'), unit: 'B' },
         { measure: 'point_transactions total bytes/award', value: perAward('total'), unit: 'B' },
         { measure: 'users table growth bytes/award', value: perAward('users'), unit: 'B' },
+        { measure: 'point_balances table growth bytes/award', value: perAward('balances'), unit: 'B' },
       ],
       details: { users: options.users, concurrency: CONCURRENCY, pgbenchScript: script, pgbenchDefines: defines, rounds, sizes: { before, after, awards } },
       notes: [
@@ -130,9 +132,10 @@ async function sizes(url: string): Promise<Sizes> {
               pg_relation_size('point_transactions') AS table,
               pg_indexes_size('point_transactions') AS indexes,
               pg_total_relation_size('point_transactions') AS total,
-              pg_total_relation_size('users') AS users`,
+              pg_total_relation_size('users') AS users,
+              pg_total_relation_size('point_balances') AS balances`,
     );
     const r = rows[0];
-    return { rows: Number(r.rows), table: Number(r.table), indexes: Number(r.indexes), total: Number(r.total), users: Number(r.users) };
+    return { rows: Number(r.rows), table: Number(r.table), indexes: Number(r.indexes), total: Number(r.total), users: Number(r.users), balances: Number(r.balances) };
   });
 }

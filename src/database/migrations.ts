@@ -16,6 +16,8 @@ import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
+import { CreatePointBalances1763900000000 } from '../../migrations/1763900000000-CreatePointBalances';
+import { CreatePointsLevel1763900000100 } from '../../migrations/1763900000100-CreatePointsLevel';
 import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 
@@ -39,6 +41,8 @@ export const migrations = [
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
   ContestedSignups1763800400100,
+  CreatePointBalances1763900000000,
+  CreatePointsLevel1763900000100,
   CreateAuditLog1763900400000,
   IndexAdminLookups1763900400001,
 ];

@@ -1,25 +1,12 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { recalcLevels } from '../points/level-recalc';
 import { LevelTier, levelTiers } from './level-tiers';
-
-/**
- * Moves users whose level no longer matches their points_total under the new thresholds
- * (the ledger invariant `level = tier of points_total`); touches only rows that change.
- * It emits no level-up: a changed tier table is an administrative change, not a crossing.
- */
-const RELEVEL_USERS = `
-WITH tiers AS (
-  SELECT level, min_points, lead(min_points) OVER (ORDER BY min_points) AS next_min FROM level_configs
-)
-UPDATE users u SET level = t.level, updated_at = now()
-FROM tiers t
-WHERE GREATEST(u.points_total, 0) >= t.min_points
-  AND (t.next_min IS NULL OR GREATEST(u.points_total, 0) < t.next_min)
-  AND u.level <> t.level`;
 
 /**
  * Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing.
  * Returns how many tiers changed: start-up runs it on every boot, and when nothing changed it
- * writes no row and leaves the users alone.
+ * writes no row and leaves the balances alone. When tiers changed, points re-levels the balances
+ * (the ledger invariant `level = points_level(total)`) in the same transaction.
  */
 export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTier[] = levelTiers()): Promise<number> {
   const run = async (m: EntityManager) => {
@@ -39,7 +26,7 @@ export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTie
     );
     await m.query(`SET CONSTRAINTS level_configs_min_points_key IMMEDIATE`);
     const changed = (Array.isArray(deleted) ? deleted.length : 0) + written.length;
-    if (changed > 0) await m.query(RELEVEL_USERS);
+    if (changed > 0) await recalcLevels(m);
     return changed;
   };
   return db instanceof DataSource ? db.transaction(run) : run(db);

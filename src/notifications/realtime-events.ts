@@ -57,7 +57,7 @@ export interface DomainEvent<E extends ServerEventName = ServerEventName> {
   event: E;
   payload: ServerEventPayload<E>;
   /**
-   * The user's balance change (points_seq) the event belongs to. Instances deliver a user's
+   * The user's balance change (point_balances.seq) the event belongs to. Instances deliver a user's
    * events in this order (user-event-order.ts); events without it have no place in that order.
    */
   seq?: number;

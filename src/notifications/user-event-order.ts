@@ -23,7 +23,7 @@ interface UserState {
 /**
  * Puts one instance's deliveries of a user's events back into commit order. Events reach an
  * instance from several others, each after its own commit, so a later change can arrive first;
- * `seq` (points_seq, one step per balance change) says where each belongs:
+ * `seq` (point_balances.seq, one step per balance change) says where each belongs:
  * - the next `seq` goes out at once, and so do the held ones it unblocks;
  * - one further ahead waits up to `holdMs` for the missing ones, then goes out anyway;
  * - a `points-updated` at or below the last delivered `seq` is stale (the client already has

@@ -1,6 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { checkOrders } from './order-ledger-check';
-import { LEVEL_OF } from './points-ledger.repository';
 
 export interface LedgerProblem {
   userId: string | null;
@@ -11,7 +10,8 @@ export interface LedgerProblem {
 
 /*
  * The invariants of points-ledger.repository.ts, per user, computed from the entries alone.
- * One pass over point_transactions grouped by user, joined to every user (also those with no entries).
+ * One pass over point_transactions grouped by user, joined to every user (also those with no
+ * entries); a user without a balance row has zero balances and level points_level(0).
  */
 const BALANCE_DIFFERENCES = `
 WITH sums AS (
@@ -20,17 +20,20 @@ WITH sums AS (
          COALESCE(SUM(amount) FILTER (WHERE status = 'pending'), 0) AS pending,
          COALESCE(SUM(amount) FILTER (WHERE status = 'posted' AND type IN ('earn', 'clawback')), 0) AS total
   FROM point_transactions GROUP BY user_id
+), balances AS (
+  SELECT u.id, COALESCE(b.total, 0) AS b_total, COALESCE(b.available, 0) AS b_available, COALESCE(b.pending, 0) AS b_pending,
+         COALESCE(b.debt, 0) AS b_debt, COALESCE(b.level, points_level(0)) AS b_level
+  FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
 ), expected AS (
-  SELECT u.id, u.points_available - u.points_debt AS net, u.points_pending, u.points_total, u.level,
-         u.points_available, u.points_debt,
+  SELECT x.*, x.b_available - x.b_debt AS net,
          COALESCE(s.posted, 0) AS posted, COALESCE(s.pending, 0) AS pending, COALESCE(s.total, 0) AS total,
-         ${LEVEL_OF('u.points_total')} AS want_level
-  FROM users u LEFT JOIN sums s ON s.user_id = u.id
+         points_level(x.b_total) AS want_level
+  FROM balances x LEFT JOIN sums s ON s.user_id = x.id
 )
-SELECT id, net, points_pending, points_total, level, points_available, points_debt, posted, pending, total, want_level
+SELECT id, net, b_pending, b_total, b_level, b_available, b_debt, posted, pending, total, want_level
 FROM expected
-WHERE net <> posted OR points_pending <> pending OR points_total <> total OR level <> want_level
-   OR points_available < 0 OR points_debt < 0 OR points_pending < 0 OR (points_debt > 0 AND points_available > 0)
+WHERE net <> posted OR b_pending <> pending OR b_total <> total OR b_level <> want_level
+   OR b_available < 0 OR b_debt < 0 OR b_pending < 0 OR (b_debt > 0 AND b_available > 0)
 ORDER BY id`;
 
 const ENTRY_DIFFERENCES = `
@@ -68,20 +71,20 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
     if (n(r.net) !== n(r.posted)) {
       problems.push({ userId: r.id, problem: 'available - debt differs from the sum of posted entries', expected: n(r.posted), actual: n(r.net) });
     }
-    if (n(r.points_pending) !== n(r.pending)) {
-      problems.push({ userId: r.id, problem: 'pending differs from the sum of pending entries', expected: n(r.pending), actual: n(r.points_pending) });
+    if (n(r.b_pending) !== n(r.pending)) {
+      problems.push({ userId: r.id, problem: 'pending differs from the sum of pending entries', expected: n(r.pending), actual: n(r.b_pending) });
     }
-    if (n(r.points_total) !== n(r.total)) {
-      problems.push({ userId: r.id, problem: 'total differs from the sum of posted earn and clawback entries', expected: n(r.total), actual: n(r.points_total) });
+    if (n(r.b_total) !== n(r.total)) {
+      problems.push({ userId: r.id, problem: 'total differs from the sum of posted earn and clawback entries', expected: n(r.total), actual: n(r.b_total) });
     }
-    if (n(r.level) !== n(r.want_level)) {
-      problems.push({ userId: r.id, problem: 'level does not match total and level_configs', expected: n(r.want_level), actual: n(r.level) });
+    if (n(r.b_level) !== n(r.want_level)) {
+      problems.push({ userId: r.id, problem: 'level does not match total and level_configs', expected: n(r.want_level), actual: n(r.b_level) });
     }
-    if (n(r.points_available) < 0 || n(r.points_debt) < 0 || n(r.points_pending) < 0) {
+    if (n(r.b_available) < 0 || n(r.b_debt) < 0 || n(r.b_pending) < 0) {
       problems.push({ userId: r.id, problem: 'a balance is negative' });
     }
-    if (n(r.points_debt) > 0 && n(r.points_available) > 0) {
-      problems.push({ userId: r.id, problem: 'debt is outstanding while points are available', actual: `available ${r.points_available}, debt ${r.points_debt}` });
+    if (n(r.b_debt) > 0 && n(r.b_available) > 0) {
+      problems.push({ userId: r.id, problem: 'debt is outstanding while points are available', actual: `available ${r.b_available}, debt ${r.b_debt}` });
     }
   }
   for (const r of await db.query(TOTAL_EARNED_DIFFERENCES)) {

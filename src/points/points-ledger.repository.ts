@@ -3,15 +3,16 @@ import { EntityManager } from 'typeorm';
 import { PointSource, PointTransactionStatus, PointTransactionType } from './entities/point-transaction.entity';
 
 /*
- * The ledger invariants (checked by ledger:verify, see ledger-check.ts), per user:
- *   points_available - points_debt = Σ amount of 'posted' entries
- *   points_pending                = Σ amount of 'pending' entries
- *   points_total                  = Σ amount of 'posted' entries of type 'earn' or 'clawback'
- *                                   (lifetime earned net of clawbacks; spends, refunds of spends
- *                                   and expiries do not change it)
- *   level                         = the highest level_configs tier with min_points <= points_total
- *   points_debt > 0 only while points_available = 0 (a credit settles debt first)
- *   points_seq                    = how many statements moved these balances (trigger users_points_seq)
+ * The ledger invariants (checked by ledger:verify, see ledger-check.ts), per user, on point_balances
+ * (a user without a row has zero balances and level points_level(0)):
+ *   available - debt = Σ amount of 'posted' entries
+ *   pending          = Σ amount of 'pending' entries
+ *   total            = Σ amount of 'posted' entries of type 'earn' or 'clawback'
+ *                      (lifetime earned net of clawbacks; spends, refunds of spends
+ *                      and expiries do not change it)
+ *   level            = points_level(total) (the SQL function: the one level rule)
+ *   debt > 0 only while available = 0 (a credit settles debt first)
+ *   seq              = how many statements moved these balances (trigger point_balances_seq)
  * Every statement below keeps them in one SERIALIZABLE statement: it writes the entry, moves the
  * balances and reads the old and new level together.
  */
@@ -50,7 +51,7 @@ export interface EntryInput {
   description: string | null;
   metadata: Record<string, unknown>;
   idempotencyKey: string;
-  /** What the entry adds to points_total. */
+  /** What the entry adds to the balance's total. */
   totalDelta: number;
   /** A clawback may leave a debt; a spend must find enough available. */
   allowDebt: boolean;
@@ -66,29 +67,38 @@ export interface WriteOutcome {
   levelName: string | null;
 }
 
-/** SQL for the level a points total reaches under level_configs (the ledger invariant). */
-export const LEVEL_OF = (total: string) =>
-  `COALESCE((SELECT lc.level FROM level_configs lc WHERE lc.min_points <= ${total} ORDER BY lc.min_points DESC LIMIT 1), 1)`;
+const BALANCE_COLUMNS = `total, available, pending, debt, level, seq`;
 
-const BALANCE_COLUMNS = `points_total AS total, points_available AS available, points_pending AS pending, points_debt AS debt, level, points_seq AS seq`;
+/** The balances after a move of `$2` ($5 = 'posted' or 'pending') and `$9` on total, from the balances at `b`. */
+const moved = (b: string) => `
+    ${b}.total + $9::bigint,
+    CASE WHEN $5::text = 'posted' THEN GREATEST(${b}.available - ${b}.debt + $2::bigint, 0) ELSE ${b}.available END,
+    ${b}.pending + CASE WHEN $5::text = 'pending' THEN $2::bigint ELSE 0 END,
+    CASE WHEN $5::text = 'posted' THEN GREATEST(${b}.debt - ${b}.available - $2::bigint, 0) ELSE ${b}.debt END,
+    points_level(${b}.total + $9::bigint)`;
 
+/*
+ * A user's first write creates their balance row (the INSERT), every later one moves it (ON
+ * CONFLICT DO UPDATE, from the row as it is, with the same guard). Under SERIALIZABLE `old` is that
+ * row: a row written by a transaction this one cannot see fails it with a serialization error,
+ * and it is retried.
+ */
 const WRITE_ENTRY = `
 WITH existing AS (
   SELECT * FROM point_transactions WHERE idempotency_key = $8
 ), old AS (
-  SELECT id, ${BALANCE_COLUMNS} FROM users
-  WHERE id = $1 AND ($11::boolean OR deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM existing)
+  SELECT u.id, COALESCE(b.total, 0) AS total, COALESCE(b.available, 0) AS available, COALESCE(b.pending, 0) AS pending,
+         COALESCE(b.debt, 0) AS debt, COALESCE(b.level, points_level(0)) AS level, COALESCE(b.seq, 0) AS seq
+  FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
+  WHERE u.id = $1 AND ($11::boolean OR u.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM existing)
 ), upd AS (
-  UPDATE users u SET
-    points_available = CASE WHEN $5::text = 'posted' THEN GREATEST(u.points_available - u.points_debt + $2::bigint, 0) ELSE u.points_available END,
-    points_debt = CASE WHEN $5::text = 'posted' THEN GREATEST(u.points_debt - u.points_available - $2::bigint, 0) ELSE u.points_debt END,
-    points_pending = u.points_pending + CASE WHEN $5::text = 'pending' THEN $2::bigint ELSE 0 END,
-    points_total = u.points_total + $9::bigint,
-    level = ${LEVEL_OF('u.points_total + $9::bigint')},
-    updated_at = now()
-  FROM old
-  WHERE u.id = old.id AND ($10::boolean OR u.points_available + $2::bigint >= 0)
-  RETURNING u.${BALANCE_COLUMNS.replace(/, /g, ', u.')}
+  INSERT INTO point_balances AS b (user_id, total, available, pending, debt, level, seq)
+  SELECT old.id, ${moved('old')}, old.seq + 1
+  FROM old WHERE $10::boolean OR old.available + $2::bigint >= 0
+  ON CONFLICT (user_id) DO UPDATE SET
+    (total, available, pending, debt, level, updated_at) = (${moved('b')}, now())
+  WHERE $10::boolean OR b.available + $2::bigint >= 0
+  RETURNING ${BALANCE_COLUMNS}
 ), ins AS (
   INSERT INTO point_transactions (user_id, type, amount, source, status, balance_after, description, metadata, idempotency_key)
   SELECT $1, $3, $2::bigint, $4, $5::text, upd.available, $6, $7::jsonb, $8 FROM upd
@@ -100,7 +110,10 @@ SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(x) FROM upd x) AS after,
        (SELECT lc.name FROM level_configs lc, upd x WHERE lc.level = x.level) AS level_name`;
 
-/** Flips a pending entry to posted ($2 = 'posted') or voided ($2 = 'voided') and moves the balances with it. */
+/**
+ * Flips a pending entry to posted ($2 = 'posted') or voided ($2 = 'voided') and moves the balances
+ * with it. The write of the pending entry created the user's balance row.
+ */
 const SETTLE_PENDING = `
 WITH existing AS (
   SELECT * FROM point_transactions WHERE idempotency_key = $1
@@ -109,17 +122,17 @@ WITH existing AS (
   FROM existing e WHERE p.id = e.id AND e.status = 'pending'
   RETURNING p.*
 ), old AS (
-  SELECT u.id, u.${BALANCE_COLUMNS.replace(/, /g, ', u.')} FROM users u JOIN flip f ON u.id = f.user_id
+  SELECT b.user_id AS id, b.${BALANCE_COLUMNS.replace(/, /g, ', b.')} FROM point_balances b JOIN flip f ON b.user_id = f.user_id
 ), upd AS (
-  UPDATE users u SET
-    points_pending = u.points_pending - f.amount,
-    points_available = CASE WHEN $2::text = 'posted' THEN GREATEST(u.points_available - u.points_debt + f.amount, 0) ELSE u.points_available END,
-    points_debt = CASE WHEN $2::text = 'posted' THEN GREATEST(u.points_debt - u.points_available - f.amount, 0) ELSE u.points_debt END,
-    points_total = u.points_total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END,
-    level = ${LEVEL_OF(`u.points_total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END`)},
+  UPDATE point_balances b SET
+    pending = b.pending - f.amount,
+    available = CASE WHEN $2::text = 'posted' THEN GREATEST(b.available - b.debt + f.amount, 0) ELSE b.available END,
+    debt = CASE WHEN $2::text = 'posted' THEN GREATEST(b.debt - b.available - f.amount, 0) ELSE b.debt END,
+    total = b.total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END,
+    level = points_level(b.total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END),
     updated_at = now()
-  FROM flip f WHERE u.id = f.user_id
-  RETURNING u.${BALANCE_COLUMNS.replace(/, /g, ', u.')}
+  FROM flip f WHERE b.user_id = f.user_id
+  RETURNING b.${BALANCE_COLUMNS.replace(/, /g, ', b.')}
 )
 SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(f) FROM flip f) AS entry,

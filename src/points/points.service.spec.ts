@@ -41,8 +41,9 @@ describe('PointsService', () => {
 
   async function balances(userId: string) {
     const [row] = await db.query(
-      `SELECT points_total::int AS total, points_available::int AS available, points_pending::int AS pending,
-              points_debt::int AS debt, level FROM users WHERE id = $1`,
+      `SELECT COALESCE(b.total, 0)::int AS total, COALESCE(b.available, 0)::int AS available, COALESCE(b.pending, 0)::int AS pending,
+              COALESCE(b.debt, 0)::int AS debt, COALESCE(b.level, points_level(0)) AS level
+       FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = $1`,
       [userId],
     );
     return row as { total: number; available: number; pending: number; debt: number; level: number };

@@ -55,8 +55,9 @@ export interface Balances {
 
 export async function balances(app: INestApplication, userId: string): Promise<Balances> {
   const [row] = await app.get(DataSource).query(
-    `SELECT points_total::int AS total, points_available::int AS available, points_pending::int AS pending, points_debt::int AS debt
-       FROM users WHERE id = $1`,
+    `SELECT COALESCE(b.total, 0)::int AS total, COALESCE(b.available, 0)::int AS available, COALESCE(b.pending, 0)::int AS pending,
+            COALESCE(b.debt, 0)::int AS debt
+       FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = $1`,
     [userId],
   );
   return row;

@@ -3,7 +3,7 @@ import { bigintTransformer } from '../../database/bigint.transformer';
 
 export type PointTransactionType = 'earn' | 'spend' | 'refund' | 'clawback' | 'expire';
 export type PointSource = 'purchase' | 'referral' | 'bonus' | 'admin' | 'redeem';
-/** `pending` entries count towards `points_pending` until released; `voided` ones count nowhere. */
+/** `pending` entries count towards the balance's `pending` until released; `voided` ones count nowhere. */
 export type PointTransactionStatus = 'posted' | 'pending' | 'voided';
 
 /** The ledger: append-only, one row per change of a user's points. */

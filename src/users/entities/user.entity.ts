@@ -49,22 +49,6 @@ export class UserEntity {
   @Column({ name: 'last_referral_at', type: 'timestamptz', nullable: true })
   lastReferralAt: Date | null;
 
-  @Column({ name: 'points_total', type: 'bigint', default: 0, transformer: bigintTransformer })
-  pointsTotal: number;
-
-  @Column({ name: 'points_available', type: 'bigint', default: 0, transformer: bigintTransformer })
-  pointsAvailable: number;
-
-  @Column({ name: 'points_pending', type: 'bigint', default: 0, transformer: bigintTransformer })
-  pointsPending: number;
-
-  /** Clawbacks that could not be taken from `available`; later earnings settle it first. */
-  @Column({ name: 'points_debt', type: 'bigint', default: 0, transformer: bigintTransformer })
-  pointsDebt: number;
-
-  @Column({ type: 'integer', default: 1 })
-  level: number;
-
   @Column({ name: 'signup_ip', type: 'varchar', length: 64, nullable: true })
   signupIp: string | null;
 
