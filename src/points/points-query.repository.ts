@@ -23,40 +23,27 @@ export class PointsQueryRepository {
 
   /** A user without a balance row (nothing written to their ledger yet) has zero balances. */
   async findBalances(userId: string): Promise<Balances | null> {
-    const [row] = await this.db.query(
-      `SELECT b.total, b.available, b.pending, b.debt, COALESCE(b.level, points_level(0)) AS level, b.seq
-       FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
-       WHERE u.id = $1 AND u.deleted_at IS NULL`,
-      [userId],
-    );
-    if (!row) return null;
-    return {
-      total: Number(row.total ?? 0),
-      available: Number(row.available ?? 0),
-      pending: Number(row.pending ?? 0),
-      debt: Number(row.debt ?? 0),
-      level: row.level,
-      seq: Number(row.seq ?? 0),
-    };
+    return (await this.findBalancesOf([userId])).get(userId) ?? null;
   }
 
-  /** The balances of each of these active users, in one query; absent users are left out. */
+  /** The balances of each of these active users, in one query; absent users are left out, a user without a row has zeros. */
   async findBalancesOf(userIds: string[]): Promise<Map<string, Balances>> {
     const rows = await this.db.query(
-      `SELECT id, points_total, points_available, points_pending, points_debt, level, points_seq
-         FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      `SELECT u.id, b.total, b.available, b.pending, b.debt, COALESCE(b.level, points_level(0)) AS level, b.seq
+       FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
+       WHERE u.id = ANY($1::uuid[]) AND u.deleted_at IS NULL`,
       [userIds],
     );
     return new Map(
       rows.map((row: Record<string, any>) => [
         row.id,
         {
-          total: Number(row.points_total),
-          available: Number(row.points_available),
-          pending: Number(row.points_pending),
-          debt: Number(row.points_debt),
+          total: Number(row.total ?? 0),
+          available: Number(row.available ?? 0),
+          pending: Number(row.pending ?? 0),
+          debt: Number(row.debt ?? 0),
           level: row.level,
-          seq: Number(row.points_seq),
+          seq: Number(row.seq ?? 0),
         },
       ]),
     );
