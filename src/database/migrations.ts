@@ -16,6 +16,8 @@ import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
+import { CreatePurchaseAwards1763900100010 } from '../../migrations/1763900100010-CreatePurchaseAwards';
+import { CreateReferralStats1763900100020 } from '../../migrations/1763900100020-CreateReferralStats';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -37,4 +39,6 @@ export const migrations = [
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
   ContestedSignups1763800400100,
+  CreatePurchaseAwards1763900100010,
+  CreateReferralStats1763900100020,
 ];

@@ -5,11 +5,12 @@ import { DomainEvent } from '../notifications/realtime-events';
 import { RealtimeService } from '../notifications/realtime.service';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
-import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { clawbackKey, refundedShare } from './reward-rules';
+import { ReferralStatsService } from '../referrals/referral-stats.service';
+import { OrderAward, PurchaseRow, PurchasesRepository } from './purchases.repository';
+import { clawbackKey, countsAsEarned, refundedShare } from './reward-rules';
 
 /**
- * Brings an order's awards in line with its state, computed from the ledger alone so it can run
+ * Brings an order's awards in line with its state, computed from its purchase_awards so it can run
  * any number of times, in any order with the reward job: held awards whose review and holding
  * period are over are released, awards of a fully refunded order or a rejected referral are
  * voided, and posted awards are clawed back down to what the refunded share allows.
@@ -23,21 +24,22 @@ export class OrderSettlementService {
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
     private readonly realtime: RealtimeService,
+    private readonly referralStats: ReferralStatsService,
   ) {}
 
   /**
    * Settles each award in its own transaction: the awards move different users' balances and
    * need no atomicity between them, so one beneficiary's failure (or a hot referrer's conflicts)
-   * never holds back the others. Every step has a business key and reads the ledger under the
+   * never holds back the others. Every step has a business key and reads the awards under the
    * order's row lock, so re-running after a partial failure finishes the rest and repeats nothing.
    * Throws after trying them all if any failed, so that the job is retried.
    */
   async settle(purchaseId: string): Promise<void> {
-    const awards = (await this.repository.entriesOf(this.dataSource.manager, purchaseId)).filter(isAward);
+    const awards = await this.repository.awardsOf(this.dataSource.manager, purchaseId);
     const failed: string[] = [];
     for (const award of awards) {
       try {
-        const events = await runSerializable(this.dataSource, (m) => this.settleAwardIn(m, purchaseId, award.key), {
+        const events = await runSerializable(this.dataSource, (m) => this.settleAwardIn(m, purchaseId, award.id), {
           contentionKey: award.userId,
         });
         this.realtime.publish(events);
@@ -58,39 +60,40 @@ export class OrderSettlementService {
   async settleIn(m: EntityManager, purchaseId: string): Promise<DomainEvent[]> {
     const purchase = await this.repository.lock(m, purchaseId, 'update');
     if (!purchase) return [];
-    const entries = await this.repository.entriesOf(m, purchaseId);
     const events: DomainEvent[] = [];
-    for (const award of entries.filter(isAward)) events.push(...(await this.settleAward(m, purchase, award, entries)));
+    for (const award of await this.repository.awardsOf(m, purchaseId)) events.push(...(await this.settleAward(m, purchase, award)));
     return events;
   }
 
-  private async settleAwardIn(m: EntityManager, purchaseId: string, key: string): Promise<DomainEvent[]> {
+  private async settleAwardIn(m: EntityManager, purchaseId: string, awardId: string): Promise<DomainEvent[]> {
     const purchase = await this.repository.lock(m, purchaseId, 'update');
     if (!purchase) return [];
-    const entries = await this.repository.entriesOf(m, purchaseId);
-    const award = entries.find((e) => e.key === key);
-    return award ? this.settleAward(m, purchase, award, entries) : [];
+    const award = (await this.repository.awardsOf(m, purchaseId)).find((a) => a.id === awardId);
+    return award ? this.settleAward(m, purchase, award) : [];
   }
 
-  private async settleAward(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
+  private async settleAward(m: EntityManager, purchase: PurchaseRow, award: OrderAward): Promise<DomainEvent[]> {
     const events: DomainEvent[] = [];
-    let status = award.status;
-    if (status === 'pending') {
+    let state = award.state;
+    if (state === 'held') {
       const statuses = await this.repository.referralStatuses(m, award.heldFor);
       const reviews = award.heldFor.map((id) => statuses.get(id));
-      if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) status = 'voided';
-      else if (award.due && !reviews.includes('flagged')) status = 'posted';
-      if (status !== 'pending') events.push(...(await this.points.settleIn(m, award.key, status)).events);
+      if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) state = 'voided';
+      else if (award.due && !reviews.includes('flagged')) state = 'posted';
+      if (state !== 'held') {
+        events.push(...(await this.points.settleIn(m, award.key, state)).events);
+        const moved = await this.repository.settleAward(m, award.id, state);
+        if (moved && state === 'posted' && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, award.amount);
+      }
     }
-    if (status === 'posted' && purchase.refundedAmount > 0) events.push(...(await this.clawBack(m, purchase, award, entries)));
+    if (state === 'posted' && purchase.refundedAmount > 0) events.push(...(await this.clawBack(m, purchase, award)));
     return events;
   }
 
   /** Takes back the refunded share of the award (bonuses and commissions alike) beyond what earlier refunds took. */
-  private async clawBack(m: EntityManager, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<DomainEvent[]> {
+  private async clawBack(m: EntityManager, purchase: PurchaseRow, award: OrderAward): Promise<DomainEvent[]> {
     const target = refundedShare(award.amount, purchase.refundedAmount, purchase.amount);
-    const taken = -entries.filter((e) => e.type === 'clawback' && e.awardKey === award.key).reduce((sum, e) => sum + e.amount, 0);
-    const delta = target - taken;
+    const delta = target - award.clawedBack;
     if (delta <= 0) return [];
     const result = await this.points.clawbackIn(
       m,
@@ -109,10 +112,13 @@ export class OrderSettlementService {
       clawbackKey(purchase.id, award.role, award.level, purchase.refundedAmount),
       `Refund of order ${purchase.orderId.slice(0, 200)}`,
     );
+    const linked = await this.repository.linkClawback(m, {
+      awardId: award.id,
+      ledgerEntryId: result.transaction.id,
+      amount: -result.transaction.amount,
+      refundedTotal: purchase.refundedAmount,
+    });
+    if (linked && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, result.transaction.amount);
     return result.events;
   }
-}
-
-function isAward(e: OrderEntry): boolean {
-  return e.key.startsWith('purchase:');
 }

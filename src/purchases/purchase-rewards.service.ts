@@ -9,9 +9,10 @@ import { RealtimeService } from '../notifications/realtime.service';
 import { PointsErrorCode, PointsException } from '../points/points.exception';
 import { PointsService } from '../points/points.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { ReferralStatsService } from '../referrals/referral-stats.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { ChainLink, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
+import { ChainLink, countsAsEarned, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
 
 /**
  * The reward job of one purchase. Each step is its own SERIALIZABLE transaction and every award
@@ -31,6 +32,7 @@ export class PurchaseRewardsService {
     private readonly notifications: NotificationsService,
     private readonly settlement: OrderSettlementService,
     private readonly realtime: RealtimeService,
+    private readonly referralStats: ReferralStatsService,
   ) {
     this.rules = config.rewards;
   }
@@ -94,6 +96,19 @@ export class PurchaseRewardsService {
           hold,
           description: award.description,
         });
+        const held = result.transaction.status === 'pending';
+        const linked = await this.repository.linkAward(m, {
+          purchaseId: purchase.id,
+          userId: award.userId,
+          role: award.role,
+          level: award.level,
+          ledgerEntryId: result.transaction.id,
+          amount: result.transaction.amount,
+          state: held ? 'held' : 'posted',
+          heldFor: award.heldFor,
+          releaseAfter: award.releaseAfter,
+        });
+        if (linked && !held && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, result.transaction.amount);
         return result.events;
       } catch (error) {
         // A beneficiary deleted since: nothing to award, and retrying would not change that.
