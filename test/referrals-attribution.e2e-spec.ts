@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { TokenService } from '../src/auth/token.service';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 const VELOCITY = 3;
 
@@ -58,7 +59,7 @@ describe('ReferralsService against PostgreSQL', () => {
   }
 
   async function userRow(id: string) {
-    const [row] = await db.query(`SELECT referred_by_id, total_referrals, active_referrals, last_referral_at FROM users WHERE id = $1`, [id]);
+    const [row] = await db.query(`SELECT referred_by_id, total_referrals, active_referrals, last_referral_at FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [id]);
     return row;
   }
 
