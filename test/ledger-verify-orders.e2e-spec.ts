@@ -34,10 +34,24 @@ describe('ledger:verify per-order rules', () => {
     await signedPost(t.http, '/api/purchases/refunded', amount === undefined ? { orderId } : { orderId, amount }).expect(202);
     await jobsIdle(t.app);
   };
-  /** A clawback shaped like the settlement's, outside it. */
-  const clawback = (userId: string, purchaseId: string, awardKey: string, amount: number) => {
-    const [, , role, level] = awardKey.split(':');
-    return points.clawback(userId, amount, 'purchase', { purchaseId, awardKey, role, level: Number(level) }, `test:${randomUUID()}`);
+  /** A clawback shaped like the settlement's, outside it: its ledger entry, linked to the award when that exists. */
+  const clawback = async (userId: string, awardKey: string, amount: number) => {
+    const [, purchaseId, role, level] = awardKey.split(':');
+    const result = await points.clawback(
+      userId, amount, 'purchase', { purchaseId, awardKey, role, level: Number(level) }, `refund:${purchaseId}:${role}:${level}:test-${randomUUID()}`,
+    );
+    const [award] = await db.query(
+      `SELECT a.id FROM purchase_awards a JOIN point_transactions t ON t.id = a.ledger_entry_id WHERE t.idempotency_key = $1`,
+      [awardKey],
+    );
+    if (award) {
+      await db.query(`INSERT INTO purchase_award_clawbacks (ledger_entry_id, award_id, amount, refunded_total) VALUES ($1, $2, $3, 0)`, [
+        result.transaction.id, award.id, amount,
+      ]);
+      await db.query(`UPDATE purchase_awards SET clawed_back = clawed_back + $2 WHERE id = $1`, [award.id, amount]);
+      if (role !== 'referee') await db.query(`UPDATE referral_stats SET total_earned = total_earned - $2 WHERE user_id = $1`, [userId, amount]);
+    }
+    return result;
   };
 
   it('passes on settled orders and real redeems, then names every broken per-order rule and exits 1', async () => {
@@ -64,13 +78,17 @@ describe('ledger:verify per-order rules', () => {
       [`o-${randomUUID()}`, top.id],
     );
     const heldKey = `purchase:${held.id}:referee:0`;
-    await points.addPoints(top.id, 100, 'referral', { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, heldKey, { hold: true });
+    const heldEntry = await points.addPoints(top.id, 100, 'referral', { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, heldKey, { hold: true });
+    await db.query(
+      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state) VALUES ($1, $2, 'referee', 0, $3, 100, 'held')`,
+      [held.id, top.id, heldEntry.transaction.id],
+    );
     // 3. A clawback beyond its award, 4. beyond the refunded share, 5. of an award that does not exist.
-    await clawback(buyer.id, full.id, `purchase:${full.id}:referee:0`, 1);
-    await clawback(referrer.id, partial.id, `purchase:${partial.id}:commission:1`, 1);
+    await clawback(buyer.id, `purchase:${full.id}:referee:0`, 1);
+    await clawback(referrer.id, `purchase:${partial.id}:commission:1`, 1);
     const ghost = `purchase:${randomUUID()}:referee:0`;
-    const orphan = await clawback(top.id, randomUUID(), ghost, 1);
-    // 6. An award of an order that does not exist.
+    const orphan = await clawback(top.id, ghost, 1);
+    // 6. An award of an order that does not exist (so nothing links it to one).
     const nowhere = randomUUID();
     await points.addPoints(top.id, 3, 'referral', { purchaseId: nowhere, role: 'referee', level: 0 }, `purchase:${nowhere}:referee:0`);
     // 7. Points spent on a reward that was never recorded.
