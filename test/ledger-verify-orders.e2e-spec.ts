@@ -119,4 +119,19 @@ describe('ledger:verify per-order rules', () => {
     expect(bad.stdout).toContain(`user ${referrer.id}: redeem spend ${spend.transaction.id} has no reward row`);
     expect(bad.stdout).toContain(`${problems.length} difference(s) found`);
   }, 60_000);
+
+  it('names an award whose purchase_awards link no longer agrees with its ledger entries', async () => {
+    const { buyer } = await referralChain(t.app);
+    const order = await complete(buyer.id, 10_000);
+    const link = async (role: string) =>
+      (await db.query(`SELECT id FROM purchase_awards WHERE purchase_id = $1 AND role = $2 AND level = 1`, [order.id, role]))[0].id as string;
+    const [bonus] = await db.query(`SELECT id FROM purchase_awards WHERE purchase_id = $1 AND role = 'referee'`, [order.id]);
+    await db.query(`UPDATE purchase_awards SET state = 'voided' WHERE id = $1`, [bonus.id]);
+    await db.query(`UPDATE purchase_awards SET amount = amount + 1 WHERE id = $1`, [await link('commission')]);
+    const problems = (await checkLedger(db)).map((p) => `${p.userId}: ${p.problem}`).filter((p) => p.includes(order.orderId));
+    expect(problems, problems.join('\n')).toEqual([
+      expect.stringContaining(`award purchase:${order.id}:commission:1 (posted 500) differs from its purchase_awards link (posted 501 for`),
+      expect.stringContaining(`award purchase:${order.id}:referee:0 (posted 100) differs from its purchase_awards link (voided 100 for ${buyer.id}`),
+    ]);
+  }, 60_000);
 });
