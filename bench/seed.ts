@@ -32,22 +32,25 @@ export async function seedUsers(url: string, count: number): Promise<number> {
       [benchUserId(ADMIN_INDEX)],
     );
     await c.query(
-      `INSERT INTO users (id, email, name, referral_code, total_referrals, active_referrals,
-                          converted_referrals, total_earned, last_referral_at)
-       SELECT ${benchUserIdSql('n')}, e, 'Bench user ' || n, 'R' || lpad(n::text, 7, '0'),
-              r, r, c, c * 100, CASE WHEN r > 0 THEN now() - random() * interval '365 days' END
-       FROM (
-         SELECT n, 'bench' || n || '@bench.example' AS e, r, floor(r * random())::int AS c
+      `WITH t AS MATERIALIZED (
+         SELECT n, 'bench' || n || '@bench.example' AS e, r, floor(r * random())::int AS c,
+                CASE WHEN r > 0 THEN now() - random() * interval '365 days' END AS last_at
          FROM (
            SELECT n, CASE WHEN random() < 0.8 THEN 0 ELSE 1 + floor(-ln(1 - random()) * 4)::int END AS r
            FROM generate_series(1, $1::int) AS n
          ) s
-       ) t`,
+       ), u AS (
+         INSERT INTO users (id, email, name, referral_code)
+         SELECT ${benchUserIdSql('n')}, e, 'Bench user ' || n, 'R' || lpad(n::text, 7, '0') FROM t
+       )
+       INSERT INTO referral_stats (user_id, total_referrals, active_referrals, converted_referrals, total_earned, last_referral_at)
+       SELECT ${benchUserIdSql('n')}, r, r, c, c * 100, last_at FROM t WHERE r > 0`,
       [count],
     );
     await c.query(`INSERT INTO point_balances (user_id) SELECT id FROM users`);
     await c.query(`VACUUM ANALYZE users`);
     await c.query(`VACUUM ANALYZE point_balances`);
+    await c.query(`VACUUM ANALYZE referral_stats`);
   });
   return (performance.now() - started) / 1000;
 }

@@ -34,10 +34,22 @@ describe('ledger:verify per-order rules', () => {
     await signedPost(t.http, '/api/purchases/refunded', amount === undefined ? { orderId } : { orderId, amount }).expect(202);
     await jobsIdle(t.app);
   };
-  /** A clawback shaped like the settlement's, outside it. */
-  const clawback = (userId: string, purchaseId: string, awardKey: string, amount: number) => {
-    const [, , role, level] = awardKey.split(':');
-    return points.clawback({ userId, amount, source: 'purchase', metadata: { purchaseId, awardKey, role, level: Number(level) }, idempotencyKey: `test:${randomUUID()}` });
+  /** A clawback shaped like the settlement's, outside it: its ledger entry, linked to the award when that exists. */
+  const clawback = async (userId: string, awardKey: string, amount: number) => {
+    const [, purchaseId, role, level] = awardKey.split(':');
+    const result = await points.clawback({ userId, amount, source: 'purchase', metadata: { purchaseId, awardKey, role, level: Number(level) }, idempotencyKey: `refund:${purchaseId}:${role}:${level}:test-${randomUUID()}` });
+    const [award] = await db.query(
+      `SELECT a.id FROM purchase_awards a JOIN point_transactions t ON t.id = a.ledger_entry_id WHERE t.idempotency_key = $1`,
+      [awardKey],
+    );
+    if (award) {
+      await db.query(`INSERT INTO purchase_award_clawbacks (ledger_entry_id, award_id, amount, refunded_total) VALUES ($1, $2, $3, 0)`, [
+        result.transaction.id, award.id, amount,
+      ]);
+      await db.query(`UPDATE purchase_awards SET clawed_back = clawed_back + $2 WHERE id = $1`, [award.id, amount]);
+      if (role !== 'referee') await db.query(`UPDATE referral_stats SET total_earned = total_earned - $2 WHERE user_id = $1`, [userId, amount]);
+    }
+    return result;
   };
 
   it('passes on settled orders and real redeems, then names every broken per-order rule and exits 1', async () => {
@@ -64,13 +76,17 @@ describe('ledger:verify per-order rules', () => {
       [`o-${randomUUID()}`, top.id],
     );
     const heldKey = `purchase:${held.id}:referee:0`;
-    await points.addPoints({ userId: top.id, amount: 100, source: 'referral', metadata: { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, idempotencyKey: heldKey, hold: true });
+    const heldEntry = await points.addPoints({ userId: top.id, amount: 100, source: 'referral', metadata: { purchaseId: held.id, orderId: held.order_id, role: 'referee', level: 0 }, idempotencyKey: heldKey, hold: true });
+    await db.query(
+      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state) VALUES ($1, $2, 'referee', 0, $3, 100, 'held')`,
+      [held.id, top.id, heldEntry.transaction.id],
+    );
     // 3. A clawback beyond its award, 4. beyond the refunded share, 5. of an award that does not exist.
-    await clawback(buyer.id, full.id, `purchase:${full.id}:referee:0`, 1);
-    await clawback(referrer.id, partial.id, `purchase:${partial.id}:commission:1`, 1);
+    await clawback(buyer.id, `purchase:${full.id}:referee:0`, 1);
+    await clawback(referrer.id, `purchase:${partial.id}:commission:1`, 1);
     const ghost = `purchase:${randomUUID()}:referee:0`;
-    const orphan = await clawback(top.id, randomUUID(), ghost, 1);
-    // 6. An award of an order that does not exist.
+    const orphan = await clawback(top.id, ghost, 1);
+    // 6. An award of an order that does not exist (so nothing links it to one).
     const nowhere = randomUUID();
     await points.addPoints({ userId: top.id, amount: 3, source: 'referral', metadata: { purchaseId: nowhere, role: 'referee', level: 0 }, idempotencyKey: `purchase:${nowhere}:referee:0` });
     // 7. Points spent on a reward that was never recorded.
@@ -100,5 +116,20 @@ describe('ledger:verify per-order rules', () => {
     expect(bad.stdout).toContain(`takes back award ${ghost}, which does not exist`);
     expect(bad.stdout).toContain(`user ${referrer.id}: redeem spend ${spend.transaction.id} has no reward row`);
     expect(bad.stdout).toContain(`${problems.length} difference(s) found`);
+  }, 60_000);
+
+  it('names an award whose purchase_awards link no longer agrees with its ledger entries', async () => {
+    const { buyer } = await referralChain(t.app);
+    const order = await complete(buyer.id, 10_000);
+    const link = async (role: string) =>
+      (await db.query(`SELECT id FROM purchase_awards WHERE purchase_id = $1 AND role = $2 AND level = 1`, [order.id, role]))[0].id as string;
+    const [bonus] = await db.query(`SELECT id FROM purchase_awards WHERE purchase_id = $1 AND role = 'referee'`, [order.id]);
+    await db.query(`UPDATE purchase_awards SET state = 'voided' WHERE id = $1`, [bonus.id]);
+    await db.query(`UPDATE purchase_awards SET amount = amount + 1 WHERE id = $1`, [await link('commission')]);
+    const problems = (await checkLedger(db)).map((p) => `${p.userId}: ${p.problem}`).filter((p) => p.includes(order.orderId));
+    expect(problems, problems.join('\n')).toEqual([
+      expect.stringContaining(`award purchase:${order.id}:commission:1 (posted 500) differs from its purchase_awards link (posted 501 for`),
+      expect.stringContaining(`award purchase:${order.id}:referee:0 (posted 100) differs from its purchase_awards link (voided 100 for ${buyer.id}`),
+    ]);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { IdempotencyService } from '../src/idempotency/idempotency.service';
 import { PointsService } from '../src/points/points.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
+import { SET_REFERRALS } from './utils/referral-stats';
 
 describe('points endpoints over HTTP', () => {
   let t: TestApp;
@@ -99,9 +100,10 @@ describe('points endpoints over HTTP', () => {
       const b = await createTestUser(t.app, { name: 'Bob' });
       const c = await createTestUser(t.app, { name: 'Cy' });
       const zero = await createTestUser(t.app, { name: 'Zed' });
-      await db.query(`UPDATE users SET total_referrals = 900, last_referral_at = now() - interval '1 hour' WHERE id = $1`, [a.id]);
-      await db.query(`UPDATE users SET total_referrals = 900, last_referral_at = now() WHERE id = $1`, [b.id]);
-      await db.query(`UPDATE users SET total_referrals = 800, last_referral_at = now() WHERE id = $1`, [c.id]);
+      const now = Date.now();
+      await db.query(SET_REFERRALS, [a.id, 900, new Date(now - 3_600_000)]);
+      await db.query(SET_REFERRALS, [b.id, 900, new Date(now)]);
+      await db.query(SET_REFERRALS, [c.id, 800, new Date(now)]);
       const pub = await t.http.get('/api/points/leaderboard?limit=3').expect(200);
       expect(pub.body.me).toBeNull();
       expect(pub.body.items.map((i: { name: string }) => i.name)).toEqual(['Ada', 'Bob', 'Cy']);
@@ -110,7 +112,7 @@ describe('points endpoints over HTTP', () => {
       const asB = await t.http.get('/api/points/leaderboard').set(auth(b)).expect(200);
       expect(asB.body.me).toMatchObject({ rank: 2, userId: b.id, name: 'Bob' });
       const asZero = await t.http.get('/api/points/leaderboard').set(auth(zero)).expect(200);
-      const [{ ranked }] = await db.query(`SELECT count(*)::int AS ranked FROM users WHERE total_referrals > 0 AND deleted_at IS NULL`);
+      const [{ ranked }] = await db.query(`SELECT count(*)::int AS ranked FROM referral_stats WHERE total_referrals > 0 AND NOT closed`);
       expect(asZero.body.me).toMatchObject({ rank: ranked + 1, totalReferrals: 0 });
     });
 

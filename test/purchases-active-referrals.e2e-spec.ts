@@ -5,6 +5,7 @@ import { ReferralConversionService } from '../src/referrals/referral-conversion.
 import { jobsIdle, refer, signedPost } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser } from './utils/test-users';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 describe('active referrals: referees with a completed purchase in the last 30 days', () => {
   let t: TestApp;
@@ -16,7 +17,7 @@ describe('active referrals: referees with a completed purchase in the last 30 da
   });
   afterAll(() => t?.close());
 
-  const active = async (id: string) => (await db.query(`SELECT active_referrals FROM users WHERE id = $1`, [id]))[0].active_referrals as number;
+  const active = async (id: string) => (await db.query(`SELECT active_referrals FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [id]))[0].active_referrals as number;
   const buy = async (userId: string, completedAt: Date) => {
     const body = { orderId: `o-${randomUUID()}`, userId, amount: 1_000, currency: 'USD', completedAt: completedAt.toISOString() };
     await signedPost(t.http, '/api/purchases/completed', body).expect(202);

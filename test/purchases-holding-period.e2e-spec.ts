@@ -37,8 +37,8 @@ describe('a holding period makes every purchase award pending until a delayed jo
   /** What the passing of the holding period looks like to the release job. */
   async function elapse(orderId: string) {
     await db.query(
-      `UPDATE point_transactions SET metadata = jsonb_set(metadata, '{releaseAfter}', to_jsonb((now() - interval '1 second')::text))
-        WHERE metadata->>'orderId' = $1 AND metadata ? 'releaseAfter'`,
+      `UPDATE purchase_awards SET release_after = now() - interval '1 second'
+        WHERE purchase_id = (SELECT id FROM purchases WHERE order_id = $1) AND release_after IS NOT NULL`,
       [orderId],
     );
   }

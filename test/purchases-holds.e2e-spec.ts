@@ -7,6 +7,7 @@ import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './u
 import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 describe('flagged referrals hold their rewards until an admin reviews them', () => {
   let t: TestApp;
@@ -55,7 +56,7 @@ describe('flagged referrals hold their rewards until an admin reviews them', () 
     expect(await balances(t.app, referrer.id)).toEqual({ total: 600, available: 600, pending: 0, debt: 0 });
     expect(await balances(t.app, buyer.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
     expect(await balances(t.app, top.id)).toEqual({ total: 100, available: 100, pending: 0, debt: 0 });
-    const [stats] = await db.query(`SELECT converted_referrals, total_earned::int AS total_earned FROM users WHERE id = $1`, [referrer.id]);
+    const [stats] = await db.query(`SELECT converted_referrals, total_earned::int AS total_earned FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [referrer.id]);
     expect(stats).toEqual({ converted_referrals: 1, total_earned: 600 });
     await spend(referrer.id, 600);
 
@@ -69,14 +70,14 @@ describe('flagged referrals hold their rewards until an admin reviews them', () 
     const { top, referrer, buyer, referral } = await referralChain(t.app, { referrer: 'flagged' });
     const orderId = await complete(buyer.id, 10_000);
     await jobsIdle(t.app);
-    const [before] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM users WHERE id = $1`, [referrer.id]);
+    const [before] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [referrer.id]);
     expect(before.active_referrals).toBe(1);
     const rejected = await review(referral, 'reject').expect(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', heldPoints: 0 });
     for (const u of [referrer, buyer, top]) expect(await balances(t.app, u.id)).toEqual({ total: 0, available: 0, pending: 0, debt: 0 });
     expect((await orderEntries(t.app, orderId)).map((e) => e.status)).toEqual(['voided', 'voided', 'voided', 'voided']);
     await jobsIdle(t.app);
-    const [after] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM users WHERE id = $1`, [referrer.id]);
+    const [after] = await db.query(`SELECT total_referrals, converted_referrals, active_referrals FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [referrer.id]);
     expect(after).toEqual({
       total_referrals: before.total_referrals - 1,
       converted_referrals: before.converted_referrals - 1,

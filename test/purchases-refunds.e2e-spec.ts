@@ -7,6 +7,7 @@ import { PurchaseRewardsService } from '../src/purchases/purchase-rewards.servic
 import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
 import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 describe('purchase refunds', () => {
   let t: TestApp;
@@ -29,7 +30,7 @@ describe('purchase refunds', () => {
   const purchaseRow = async (orderId: string) =>
     (await db.query(`SELECT status, refunded_amount::int AS refunded FROM purchases WHERE order_id = $1`, [orderId]))[0];
   const userStats = async (id: string) =>
-    (await db.query(`SELECT active_referrals, converted_referrals, total_earned::int AS total_earned FROM users WHERE id = $1`, [id]))[0];
+    (await db.query(`SELECT active_referrals, converted_referrals, total_earned::int AS total_earned FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [id]))[0];
 
   describe('POST /api/purchases/refunded errors', () => {
     it('answers an unknown order with 404 ORDER_NOT_FOUND', async () => {

@@ -11,6 +11,7 @@ import { balances, jobsIdle, orderEntries, refer, referralChain, sign, signedPos
 import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 describe('purchase rewards over HTTP', () => {
   let t: TestApp;
@@ -182,11 +183,11 @@ describe('purchase rewards over HTTP', () => {
       expect(r.converted_at).not.toBeNull();
       expect(r.converted_purchase_id).toBe(purchase.id);
       const [stats] = await db.query(
-        `SELECT converted_referrals, active_referrals, total_earned::int AS total_earned FROM users WHERE id = $1`,
+        `SELECT converted_referrals, active_referrals, total_earned::int AS total_earned FROM ${USER_REFERRAL_STATS} WHERE id = $1`,
         [referrer.id],
       );
       expect(stats).toEqual({ converted_referrals: 1, active_referrals: 1, total_earned: 600 });
-      const [topStats] = await db.query(`SELECT total_earned::int AS total_earned FROM users WHERE id = $1`, [top.id]);
+      const [topStats] = await db.query(`SELECT total_earned::int AS total_earned FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [top.id]);
       expect(topStats.total_earned).toBe(100);
 
       await until(async () => referrerEvents.length, (n) => n >= 4, 3_000);
@@ -211,7 +212,7 @@ describe('purchase rewards over HTTP', () => {
       expect((await balances(t.app, referrer.id)).total).toBe(702);
       expect((await balances(t.app, buyer.id)).total).toBe(100);
       expect(referrerEvents.filter((e) => e.payload?.type === 'referral-converted')).toHaveLength(1);
-      const [again] = await db.query(`SELECT converted_referrals FROM users WHERE id = $1`, [referrer.id]);
+      const [again] = await db.query(`SELECT converted_referrals FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [referrer.id]);
       expect(again.converted_referrals).toBe(1);
       expect(await checkLedger(db)).toEqual([]);
     });
@@ -280,7 +281,9 @@ describe('purchase rewards over HTTP', () => {
       await until(() => balances(t.app, referrer.id), (b) => b.total === 12 * 150, 30_000);
       await jobsIdle(t.app);
       const [stats] = await db.query(
-        `SELECT u.converted_referrals, u.active_referrals, u.total_earned::int AS total_earned, b.total::int AS total FROM users u LEFT JOIN point_balances b ON b.user_id = u.id WHERE u.id = $1`,
+        `SELECT converted_referrals, active_referrals, total_earned::int AS total_earned,
+                (SELECT total::int FROM point_balances b WHERE b.user_id = stats.id) AS total
+           FROM ${USER_REFERRAL_STATS} WHERE id = $1`,
         [referrer.id],
       );
       expect(stats).toEqual({ converted_referrals: 12, active_referrals: 12, total_earned: 1_800, total: 1_800 });

@@ -7,6 +7,7 @@ import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { TokenService } from '../src/auth/token.service';
 import { recordingTx } from './utils/recording-tx';
+import { USER_REFERRAL_STATS } from './utils/referral-stats';
 
 const VELOCITY = 3;
 
@@ -61,7 +62,7 @@ describe('ReferralsService against PostgreSQL', () => {
   }
 
   async function userRow(id: string) {
-    const [row] = await db.query(`SELECT referred_by_id, total_referrals, active_referrals, last_referral_at FROM users WHERE id = $1`, [id]);
+    const [row] = await db.query(`SELECT referred_by_id, total_referrals, active_referrals, last_referral_at FROM ${USER_REFERRAL_STATS} WHERE id = $1`, [id]);
     return row;
   }
 

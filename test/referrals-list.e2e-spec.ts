@@ -66,16 +66,35 @@ describe('GET /api/points/referrals', () => {
       eve = await referee(alice.code, 'Eve', alice.email.replace('@', '+alt@'));
       await referee(eve.code, 'Frank'); // under a rejected referral: not Alice's level 2
       await db.query(`UPDATE referrals SET status = 'converted', converted_at = now() WHERE referee_id = $1`, [bob.id]);
+      // Alice's awards on Bob's purchase (a bonus and a commission) and on Dave's (a level-2 commission).
+      const award = async (buyerId: string, awards: Array<[role: string, level: number, amount: number, balanceAfter: number]>) => {
+        const [purchase] = await db.query(
+          `INSERT INTO purchases (order_id, user_id, amount, currency, completed_at) VALUES ($1, $2, 10000, 'USD', now()) RETURNING id`,
+          [`o-${randomUUID()}`, buyerId],
+        );
+        for (const [role, level, amount, balanceAfter] of awards) {
+          const [entry] = await db.query(
+            `INSERT INTO point_transactions (user_id, type, amount, source, balance_after, metadata, idempotency_key)
+             VALUES ($1, 'earn', $2, 'purchase', $3, $4::jsonb, $5) RETURNING id`,
+            [alice.id, amount, balanceAfter, JSON.stringify({ refereeId: buyerId }), `purchase:${purchase.id}:${role}:${level}`],
+          );
+          await db.query(
+            `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state)
+             VALUES ($1, $2, $3, $4, $5, $6, 'posted')`,
+            [purchase.id, alice.id, role, level, entry.id, amount],
+          );
+        }
+      };
+      await award(bob.id, [['referrer', 1, 100, 100], ['commission', 1, 25, 125]]);
+      await award(dave.id, [['commission', 2, 7, 132]]);
       await db.query(
-        `INSERT INTO point_transactions (user_id, type, amount, source, balance_after, metadata)
-         VALUES ($1, 'earn', 100, 'purchase', 100, $2::jsonb), ($1, 'earn', 25, 'purchase', 125, $2::jsonb),
-                ($1, 'earn', 7, 'purchase', 132, $3::jsonb)`,
-        [alice.id, JSON.stringify({ refereeId: bob.id }), JSON.stringify({ refereeId: dave.id })],
+        `INSERT INTO referral_stats AS s (user_id, converted_referrals, active_referrals, total_earned) VALUES ($1, 1, 1, 132)
+         ON CONFLICT (user_id) DO UPDATE SET converted_referrals = 1, active_referrals = 1, total_earned = 132`,
+        [alice.id],
       );
-      await db.query(`UPDATE users SET converted_referrals = 1, active_referrals = 1, total_earned = 132 WHERE id = $1`, [alice.id]);
     });
 
-    it('lists direct referees newest first, masked, with rejected ones and stats from the users row', async () => {
+    it('lists direct referees newest first, masked, with rejected ones and stats from referral_stats', async () => {
       const res = await list(alice.token).expect(200);
       const items: Item[] = res.body.items;
       expect(items.map((i) => i.name)).toEqual(['Eve', 'Carol', 'Bob']);

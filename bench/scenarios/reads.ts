@@ -88,7 +88,7 @@ async function explainLeaderboard(url: string, leaderboard: (userId: string) => 
   return withClient(url, async (c) => {
     const plans: Record<string, string[]> = {};
     for (const [name, referrals] of [['noReferrals', 0], ['oneReferral', 1]] as const) {
-      const { rows } = await c.query(`SELECT id FROM users WHERE total_referrals = $1 AND role = 'user' AND deleted_at IS NULL LIMIT 1`, [referrals]);
+      const { rows } = await c.query(`SELECT u.id FROM users u JOIN referral_stats s ON s.user_id = u.id WHERE s.total_referrals = $1 AND u.role = 'user' AND u.deleted_at IS NULL LIMIT 1`, [referrals]);
       if (!rows[0]) continue;
       const statements = (await recordStatements(() => leaderboard(rows[0].id))).filter((s) => /\busers\b/.test(s.sql));
       plans[name] = [];

@@ -12,8 +12,7 @@ SELECT r.id, r.status, r.reasons, r.created_at, r.converted_at, r.reviewed_at,
        ru.id AS referrer_id, ru.name AS referrer_name, ru.email AS referrer_email,
        ee.id AS referee_id, ee.name AS referee_name, ee.email AS referee_email,
        CASE WHEN r.status = 'flagged' THEN
-         COALESCE((SELECT sum(p.amount) FROM point_transactions p
-                    WHERE p.status = 'pending' AND p.metadata->'heldFor' ? r.id::text), 0)
+         COALESCE((SELECT sum(h.amount) FROM held_awards h WHERE h.held_for @> ARRAY[r.id]), 0)
        ELSE 0 END::bigint AS held_points
   FROM referrals r
   JOIN users ru ON ru.id = r.referrer_id

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RealtimeService } from '../notifications/realtime.service';
+import { ReferralStatsService } from '../referrals/referral-stats.service';
 import { UsersService } from '../users/users.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { SessionValidator } from './session-validator';
@@ -13,10 +14,15 @@ export class AccountClosureService {
     private readonly users: UsersService,
     private readonly sessions: SessionValidator,
     private readonly realtime: RealtimeService,
+    private readonly referralStats: ReferralStatsService,
   ) {}
 
   async close(userId: string): Promise<void> {
-    const closed = await this.db.transaction((manager) => this.users.close(manager, userId));
+    const closed = await this.db.transaction(async (manager) => {
+      const done = await this.users.close(manager, userId);
+      if (done) await this.referralStats.closeAccount(manager, userId);
+      return done;
+    });
     // Revoked here at once; other instances see it within the session cache's lifetime.
     this.sessions.invalidate(userId);
     this.realtime.disconnectUser(userId);

@@ -20,6 +20,8 @@ import { CreatePointBalances1763900000000 } from '../../migrations/1763900000000
 import { CreatePointsLevel1763900000100 } from '../../migrations/1763900000100-CreatePointsLevel';
 import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
+import { CreatePurchaseAwards1763900100010 } from '../../migrations/1763900100010-CreatePurchaseAwards';
+import { CreateReferralStats1763900100020 } from '../../migrations/1763900100020-CreateReferralStats';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -45,4 +47,6 @@ export const migrations = [
   CreatePointsLevel1763900000100,
   CreateAuditLog1763900400000,
   IndexAdminLookups1763900400001,
+  CreatePurchaseAwards1763900100010,
+  CreateReferralStats1763900100020,
 ];

@@ -52,15 +52,17 @@ const REDEMPTION_DIFFERENCES = `
 SELECT r.user_id, r.id FROM reward_redemptions r JOIN point_transactions p ON p.id = r.transaction_id
 WHERE p.user_id <> r.user_id OR p.type <> 'spend' OR p.source <> 'redeem' OR p.amount <> -r.value OR p.status <> 'posted'`;
 
-/** A referrer's total_earned: posted purchase bonuses and commissions (role referrer/commission), net of clawbacks. */
+/**
+ * A referrer's total_earned (referral_stats): their posted bonuses and commissions net of
+ * clawbacks, as the view referral_earnings defines it. That each award's link agrees with its
+ * ledger entries is checked per order (order-ledger-check.ts).
+ */
 const TOTAL_EARNED_DIFFERENCES = `
-SELECT u.id, u.total_earned, COALESCE(e.earned, 0) AS earned
-FROM users u LEFT JOIN (
-  SELECT user_id, SUM(amount) AS earned FROM point_transactions
-  WHERE status = 'posted' AND metadata ? 'purchaseId' AND metadata->>'role' IN ('referrer', 'commission')
-  GROUP BY user_id
-) e ON e.user_id = u.id
-WHERE u.total_earned <> COALESCE(e.earned, 0)
+SELECT u.id, COALESCE(s.total_earned, 0) AS total_earned, COALESCE(e.earned, 0) AS earned
+FROM users u
+LEFT JOIN referral_stats s ON s.user_id = u.id
+LEFT JOIN (SELECT user_id, SUM(earned) AS earned FROM referral_earnings GROUP BY user_id) e ON e.user_id = u.id
+WHERE COALESCE(s.total_earned, 0) <> COALESCE(e.earned, 0)
 ORDER BY u.id`;
 
 /** Every difference between the balances and their ledger, every broken entry rule and per-order rule; empty when consistent. */

@@ -14,7 +14,10 @@ export interface LeaderboardRow {
 }
 
 
-const LEADER_COLUMNS = `id, name, total_referrals, converted_referrals, total_earned`;
+/** The referral counters are referral_stats' (referrals); a user with no row there has none. */
+const LEADER_COLUMNS = (u: string, s: string) =>
+  `${u}.id, ${u}.name, COALESCE(${s}.total_referrals, 0) AS total_referrals, COALESCE(${s}.converted_referrals, 0) AS converted_referrals,
+   COALESCE(${s}.total_earned, 0) AS total_earned`;
 
 /** Reads of balances, history and the leaderboard; nothing here writes. */
 @Injectable()
@@ -68,12 +71,12 @@ export class PointsQueryRepository {
     return rows.map((r: Record<string, unknown>) => ({ entry: toEntry(r), cursor: { createdAt: r.cursor_time as string, id: r.id as string } }));
   }
 
-  /** The top of the board straight off users_leaderboard_idx: only users with a referral rank. */
+  /** The top of the board straight off referral_stats_leaderboard_idx: only open accounts with a referral rank. */
   async leaders(limit: number): Promise<LeaderboardRow[]> {
     const rows = await this.db.query(
-      `SELECT ${LEADER_COLUMNS} FROM users
-       WHERE deleted_at IS NULL AND total_referrals > 0
-       ORDER BY total_referrals DESC, last_referral_at ASC, id ASC
+      `SELECT ${LEADER_COLUMNS('u', 's')} FROM referral_stats s JOIN users u ON u.id = s.user_id
+       WHERE NOT s.closed AND s.total_referrals > 0
+       ORDER BY s.total_referrals DESC, s.last_referral_at ASC, s.user_id ASC
        LIMIT $1`,
       [limit],
     );
@@ -83,20 +86,20 @@ export class PointsQueryRepository {
   /**
    * The caller's rank without ranking everyone: 1 + the users ahead. Those with more referrals
    * come from referral_rank_counts (one row per referral count, kept by a trigger); those with
-   * as many who reached it first, from one index-only range of users_leaderboard_idx. Users with
+   * as many who reached it first, from one index-only range of referral_stats_leaderboard_idx. Users with
    * no referrals share the rank after every user who has some.
    */
   async rankOf(userId: string): Promise<LeaderboardRow | null> {
     // One statement, so last_referral_at is compared at PostgreSQL's microsecond precision.
     const [me] = await this.db.query(
-      `SELECT ${LEADER_COLUMNS.replace(/(\w+)/g, 'me.$1')},
-              1 + (SELECT COALESCE(sum(c.users), 0) FROM referral_rank_counts c WHERE c.total_referrals > me.total_referrals)
-                + (SELECT count(*) FROM users u
-                    WHERE me.total_referrals > 0 AND u.deleted_at IS NULL AND u.total_referrals = me.total_referrals
-                      AND CASE WHEN me.last_referral_at IS NULL
-                               THEN u.last_referral_at IS NOT NULL OR u.id < me.id
-                               ELSE (u.last_referral_at, u.id) < (me.last_referral_at, me.id) END) AS rank
-         FROM users me WHERE me.id = $1 AND me.deleted_at IS NULL`,
+      `SELECT ${LEADER_COLUMNS('me', 's')},
+              1 + (SELECT COALESCE(sum(c.users), 0) FROM referral_rank_counts c WHERE c.total_referrals > COALESCE(s.total_referrals, 0))
+                + (SELECT count(*) FROM referral_stats o
+                    WHERE s.total_referrals > 0 AND NOT o.closed AND o.total_referrals = s.total_referrals
+                      AND CASE WHEN s.last_referral_at IS NULL
+                               THEN o.last_referral_at IS NOT NULL OR o.user_id < s.user_id
+                               ELSE (o.last_referral_at, o.user_id) < (s.last_referral_at, s.user_id) END) AS rank
+         FROM users me LEFT JOIN referral_stats s ON s.user_id = me.id WHERE me.id = $1 AND me.deleted_at IS NULL`,
       [userId],
     );
     return me ? toRow(me, Number(me.rank)) : null;

@@ -3,11 +3,12 @@ import { DataSource } from 'typeorm';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
-import { OrderEntry, PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { clawbackKey, refundedShare } from './reward-rules';
+import { ReferralStatsService } from '../referrals/referral-stats.service';
+import { OrderAward, PurchaseRow, PurchasesRepository } from './purchases.repository';
+import { clawbackKey, countsAsEarned, refundedShare } from './reward-rules';
 
 /**
- * Brings an order's awards in line with its state, computed from the ledger alone so it can run
+ * Brings an order's awards in line with its state, computed from its purchase_awards so it can run
  * any number of times, in any order with the reward job: held awards whose review and holding
  * period are over are released, awards of a fully refunded order or a rejected referral are
  * voided, and posted awards are clawed back down to what the refunded share allows.
@@ -21,6 +22,7 @@ export class OrderSettlementService {
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
     private readonly uow: UnitOfWork,
+    private readonly referralStats: ReferralStatsService,
   ) {}
 
   /**
@@ -28,7 +30,7 @@ export class OrderSettlementService {
    * of the order is settled there. Without one, each award is settled in its own: the awards
    * move different users' balances and need no atomicity between them, so one beneficiary's
    * failure (or a hot referrer's conflicts) never holds back the others. Every step has a
-   * business key and reads the ledger under the order's row lock, so re-running after a partial
+   * business key and reads the awards under the order's row lock, so re-running after a partial
    * failure finishes the rest and repeats nothing. Throws after trying them all if any failed,
    * so that the job is retried.
    */
@@ -38,15 +40,14 @@ export class OrderSettlementService {
       const tx = o.tx;
       const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
       if (!purchase) return;
-      const entries = await this.repository.entriesOf(tx.manager, purchaseId);
-      for (const award of entries.filter(isAward)) await this.settleAward(tx, purchase, award, entries);
+      for (const award of await this.repository.awardsOf(tx.manager, purchaseId)) await this.settleAward(tx, purchase, award);
       return;
     }
-    const awards = (await this.repository.entriesOf(this.dataSource.manager, purchaseId)).filter(isAward);
+    const awards = await this.repository.awardsOf(this.dataSource.manager, purchaseId);
     const failed: string[] = [];
     for (const award of awards) {
       try {
-        await this.uow.run((tx) => this.settleOneAward(tx, purchaseId, award.key), { contentionKey: award.userId });
+        await this.uow.run((tx) => this.settleOneAward(tx, purchaseId, award.id), { contentionKey: award.userId });
       } catch (error) {
         failed.push(award.key);
         this.logger.warn({ err: error, purchaseId, award: award.key, userId: award.userId }, 'could not settle an award; the others go on');
@@ -60,34 +61,38 @@ export class OrderSettlementService {
     return this.repository.purchasesHeldFor(tx.manager, referralId);
   }
 
-  private async settleOneAward(tx: Tx, purchaseId: string, key: string): Promise<void> {
+  private async settleOneAward(tx: Tx, purchaseId: string, awardId: string): Promise<void> {
     const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
     if (!purchase) return;
-    const entries = await this.repository.entriesOf(tx.manager, purchaseId);
-    const award = entries.find((e) => e.key === key);
-    if (award) await this.settleAward(tx, purchase, award, entries);
+    const award = (await this.repository.awardsOf(tx.manager, purchaseId)).find((a) => a.id === awardId);
+    if (award) await this.settleAward(tx, purchase, award);
   }
 
-  private async settleAward(tx: Tx, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<void> {
-    let status = award.status;
-    if (status === 'pending') {
-      const statuses = await this.repository.referralStatuses(tx.manager, award.heldFor);
+  private async settleAward(tx: Tx, purchase: PurchaseRow, award: OrderAward): Promise<void> {
+    const m = tx.manager;
+    let state = award.state;
+    if (state === 'held') {
+      const statuses = await this.repository.referralStatuses(m, award.heldFor);
       const reviews = award.heldFor.map((id) => statuses.get(id));
-      if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) status = 'voided';
-      else if (award.due && !reviews.includes('flagged')) status = 'posted';
-      if (status === 'posted') await this.points.releasePending({ tx, idempotencyKey: award.key });
-      if (status === 'voided') await this.points.voidPending({ tx, idempotencyKey: award.key });
+      if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) state = 'voided';
+      else if (award.due && !reviews.includes('flagged')) state = 'posted';
+      if (state !== 'held') {
+        if (state === 'posted') await this.points.releasePending({ tx, idempotencyKey: award.key });
+        else await this.points.voidPending({ tx, idempotencyKey: award.key });
+        const moved = await this.repository.settleAward(m, award.id, state);
+        if (moved && state === 'posted' && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, award.amount);
+      }
     }
-    if (status === 'posted' && purchase.refundedAmount > 0) await this.clawBack(tx, purchase, award, entries);
+    if (state === 'posted' && purchase.refundedAmount > 0) await this.clawBack(tx, purchase, award);
   }
 
   /** Takes back the refunded share of the award (bonuses and commissions alike) beyond what earlier refunds took. */
-  private async clawBack(tx: Tx, purchase: PurchaseRow, award: OrderEntry, entries: OrderEntry[]): Promise<void> {
+  private async clawBack(tx: Tx, purchase: PurchaseRow, award: OrderAward): Promise<void> {
+    const m = tx.manager;
     const target = refundedShare(award.amount, purchase.refundedAmount, purchase.amount);
-    const taken = -entries.filter((e) => e.type === 'clawback' && e.awardKey === award.key).reduce((sum, e) => sum + e.amount, 0);
-    const delta = target - taken;
+    const delta = target - award.clawedBack;
     if (delta <= 0) return;
-    await this.points.clawback({
+    const result = await this.points.clawback({
       tx,
       userId: award.userId,
       amount: delta,
@@ -104,9 +109,12 @@ export class OrderSettlementService {
       idempotencyKey: clawbackKey(purchase.id, award.role, award.level, purchase.refundedAmount),
       description: `Refund of order ${purchase.orderId.slice(0, 200)}`,
     });
+    const linked = await this.repository.linkClawback(m, {
+      awardId: award.id,
+      ledgerEntryId: result.transaction.id,
+      amount: -result.transaction.amount,
+      refundedTotal: purchase.refundedAmount,
+    });
+    if (linked && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, result.transaction.amount);
   }
-}
-
-function isAward(e: OrderEntry): boolean {
-  return e.key.startsWith('purchase:');
 }

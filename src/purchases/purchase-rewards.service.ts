@@ -7,9 +7,10 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PointsErrorCode, PointsException } from '../points/points.exception';
 import { PointsService } from '../points/points.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
+import { ReferralStatsService } from '../referrals/referral-stats.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { ChainLink, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
+import { ChainLink, countsAsEarned, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
 
 /**
  * The reward job of one purchase. Each step is its own SERIALIZABLE transaction and every award
@@ -29,6 +30,7 @@ export class PurchaseRewardsService {
     private readonly conversion: ReferralConversionService,
     private readonly notifications: NotificationsService,
     private readonly settlement: OrderSettlementService,
+    private readonly referralStats: ReferralStatsService,
   ) {
     this.rules = config.rewards;
   }
@@ -92,7 +94,7 @@ export class PurchaseRewardsService {
       };
       const hold = award.heldFor.length > 0 || award.releaseAfter !== null;
       try {
-        await this.points.addPoints({
+        const result = await this.points.addPoints({
           tx,
           userId: award.userId,
           amount: award.amount,
@@ -102,6 +104,19 @@ export class PurchaseRewardsService {
           hold,
           description: award.description,
         });
+        const held = result.transaction.status === 'pending';
+        const linked = await this.repository.linkAward(tx.manager, {
+          purchaseId: purchase.id,
+          userId: award.userId,
+          role: award.role,
+          level: award.level,
+          ledgerEntryId: result.transaction.id,
+          amount: result.transaction.amount,
+          state: held ? 'held' : 'posted',
+          heldFor: award.heldFor,
+          releaseAfter: award.releaseAfter,
+        });
+        if (linked && !held && countsAsEarned(award.role)) await this.referralStats.addEarned(tx.manager, award.userId, result.transaction.amount);
       } catch (error) {
         // A beneficiary deleted since: nothing to award, and retrying would not change that.
         if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return;

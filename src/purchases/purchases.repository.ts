@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ChainLink, RewardChain } from './reward-rules';
+import { AwardRole, ChainLink, RewardChain } from './reward-rules';
 
 export type PurchaseStatus = 'completed' | 'partially_refunded' | 'refunded';
 
@@ -16,21 +16,37 @@ export interface PurchaseRow {
   createdAt: Date;
 }
 
-/** An award or clawback of one purchase, as the ledger holds it. */
-export interface OrderEntry {
+/** An award of one purchase, as purchase_awards links it to its ledger entry. */
+export interface OrderAward {
+  id: string;
+  ledgerEntryId: string;
   userId: string;
-  type: string;
   amount: number;
   source: string;
-  status: 'posted' | 'pending' | 'voided';
+  state: AwardState;
   key: string;
-  role: string;
+  role: AwardRole;
   level: number;
-  awardKey: string | null;
-  refereeId: string | null;
+  refereeId: string;
   heldFor: string[];
   releaseAfter: Date | null;
+  /** Whether a held award's holding period is over. */
   due: boolean;
+  clawedBack: number;
+}
+
+export type AwardState = 'held' | 'posted' | 'voided';
+
+export interface NewAward {
+  purchaseId: string;
+  userId: string;
+  role: AwardRole;
+  level: number;
+  ledgerEntryId: string;
+  amount: number;
+  state: 'held' | 'posted';
+  heldFor: string[];
+  releaseAfter: Date | null;
 }
 
 const PURCHASE_COLUMNS = `id, order_id, user_id, amount, currency, completed_at, status, refunded_amount, created_at`;
@@ -96,31 +112,78 @@ export class PurchasesRepository {
     return { referral: link(1), parent: link(2) };
   }
 
-  /** Every award and clawback of the purchase, with whether a held award may be released now. */
-  async entriesOf(m: EntityManager, purchaseId: string): Promise<OrderEntry[]> {
+  /** Every award of the purchase with its ledger key, and whether a held award may be released now. */
+  async awardsOf(m: EntityManager, purchaseId: string): Promise<OrderAward[]> {
     const rows: Array<Record<string, any>> = await m.query(
-      `SELECT p.user_id, p.type, p.amount, p.source, p.status, p.idempotency_key, p.metadata,
-              COALESCE((p.metadata->>'releaseAfter')::timestamptz <= now(), true) AS due
-         FROM point_transactions p
-        WHERE p.metadata->>'purchaseId' = $1 AND p.metadata ? 'purchaseId'
-        ORDER BY p.created_at, p.id`,
+      `SELECT a.id, a.ledger_entry_id, a.user_id, a.amount, a.state, a.role, a.level, a.held_for, a.release_after, a.clawed_back,
+              COALESCE(a.release_after <= now(), true) AS due, t.source, t.idempotency_key, pu.user_id AS referee_id
+         FROM purchase_awards a
+         JOIN point_transactions t ON t.id = a.ledger_entry_id
+         JOIN purchases pu ON pu.id = a.purchase_id
+        WHERE a.purchase_id = $1
+        ORDER BY a.created_at, a.id`,
       [purchaseId],
     );
     return rows.map((r) => ({
+      id: r.id,
+      ledgerEntryId: r.ledger_entry_id,
       userId: r.user_id,
-      type: r.type,
       amount: Number(r.amount),
       source: r.source,
-      status: r.status,
+      state: r.state,
       key: r.idempotency_key,
-      role: r.metadata.role,
-      level: Number(r.metadata.level),
-      awardKey: r.metadata.awardKey ?? null,
-      refereeId: r.metadata.refereeId ?? null,
-      heldFor: Array.isArray(r.metadata.heldFor) ? r.metadata.heldFor : [],
-      releaseAfter: r.metadata.releaseAfter ? new Date(r.metadata.releaseAfter) : null,
+      role: r.role,
+      level: Number(r.level),
+      refereeId: r.referee_id,
+      heldFor: r.held_for ?? [],
+      releaseAfter: r.release_after ? new Date(r.release_after) : null,
       due: r.due,
+      clawedBack: Number(r.clawed_back),
     }));
+  }
+
+  /** Links an award entry to its purchase; false when the entry was linked already (a replayed award). */
+  async linkAward(m: EntityManager, a: NewAward): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state, held_for, release_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
+       ON CONFLICT (ledger_entry_id) DO NOTHING
+       RETURNING id`,
+      [a.purchaseId, a.userId, a.role, a.level, a.ledgerEntryId, a.amount, a.state, a.heldFor, a.releaseAfter],
+    );
+    return rows.length > 0;
+  }
+
+  /** A held award released or voided; false when it was not held any more. */
+  async settleAward(m: EntityManager, awardId: string, to: 'posted' | 'voided'): Promise<boolean> {
+    const [, affected] = (await m.query(
+      `UPDATE purchase_awards SET state = $2::varchar,
+              released_at = CASE WHEN $2::varchar = 'posted' THEN now() END,
+              voided_at = CASE WHEN $2::varchar = 'voided' THEN now() END,
+              updated_at = now()
+        WHERE id = $1 AND state = 'held'`,
+      [awardId, to],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+
+  /** Links a clawback entry to its award and adds it to the award's clawed_back; false when it was linked already. */
+  async linkClawback(m: EntityManager, c: { awardId: string; ledgerEntryId: string; amount: number; refundedTotal: number }): Promise<boolean> {
+    const [row] = await m.query(
+      `WITH link AS (
+         INSERT INTO purchase_award_clawbacks (ledger_entry_id, award_id, amount, refunded_total)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (ledger_entry_id) DO NOTHING
+         RETURNING award_id, amount
+       ), upd AS (
+         UPDATE purchase_awards a SET clawed_back = a.clawed_back + l.amount, updated_at = now()
+           FROM link l WHERE a.id = l.award_id
+         RETURNING a.id
+       )
+       SELECT count(*)::int AS n FROM upd`,
+      [c.ledgerEntryId, c.awardId, c.amount, c.refundedTotal],
+    );
+    return row.n > 0;
   }
 
   /**
@@ -131,13 +194,10 @@ export class PurchasesRepository {
   async unsettledRefunds(m: EntityManager): Promise<string[]> {
     const rows: Array<{ id: string }> = await m.query(
       `SELECT DISTINCT p.id FROM purchases p
-         JOIN point_transactions a ON a.metadata->>'purchaseId' = p.id::text AND a.metadata ? 'purchaseId'
-        WHERE p.refunded_amount > 0 AND a.type = 'earn' AND a.idempotency_key LIKE 'purchase:%'
-          AND ((a.status = 'pending' AND p.refunded_amount >= p.amount)
-            OR (a.status = 'posted' AND COALESCE((
-                  SELECT -sum(c.amount) FROM point_transactions c
-                   WHERE c.metadata->>'purchaseId' = p.id::text AND c.metadata ? 'purchaseId'
-                     AND c.type = 'clawback' AND c.metadata->>'awardKey' = a.idempotency_key), 0)
+         JOIN purchase_awards a ON a.purchase_id = p.id
+        WHERE p.refunded_amount > 0
+          AND ((a.state = 'held' AND p.refunded_amount >= p.amount)
+            OR (a.state = 'posted' AND a.clawed_back
                 < CASE WHEN p.refunded_amount >= p.amount THEN a.amount
                        ELSE floor(a.amount::numeric * p.refunded_amount / p.amount) END))`,
     );
@@ -153,8 +213,7 @@ export class PurchasesRepository {
   /** Purchases with an award still held for this referral's review. */
   async purchasesHeldFor(m: EntityManager, referralId: string): Promise<string[]> {
     const rows: Array<{ purchase_id: string }> = await m.query(
-      `SELECT DISTINCT p.metadata->>'purchaseId' AS purchase_id FROM point_transactions p
-        WHERE p.status = 'pending' AND p.metadata->'heldFor' ? $1`,
+      `SELECT DISTINCT purchase_id FROM held_awards WHERE held_for @> ARRAY[$1::uuid]`,
       [referralId],
     );
     return rows.map((r) => r.purchase_id);

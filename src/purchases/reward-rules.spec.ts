@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RewardRules } from '../config/app-config';
-import { awardKey, ChainLink, commission, planAwards, refundedShare, RewardedPurchase, withinCommissionWindow } from './reward-rules';
+import { awardKey, ChainLink, commission, countsAsEarned, planAwards, refundedShare, RewardedPurchase, withinCommissionWindow } from './reward-rules';
 
 const rules: RewardRules = {
   refereeBonus: 100,
@@ -99,6 +99,17 @@ describe('reward rules', () => {
       const late = { ...purchase, completedAt: new Date('2027-01-15T00:00:00Z') };
       expect(planAwards(rules, late, { referral: link(), parent }, false)).toEqual([]);
       expect(planAwards({ ...rules, commissionWindowMonths: 0 }, late, { referral: link(), parent }, false)).toHaveLength(2);
+    });
+  });
+
+  describe('countsAsEarned', () => {
+    it("counts the referrer's bonus and commissions at every level, not the referee's welcome bonus", () => {
+      const awards = planAwards(rules, purchase, { referral: link(), parent }, true);
+      expect(awards.filter((a) => countsAsEarned(a.role)).map((a) => a.key)).toEqual([
+        'purchase:p-1:referrer:1',
+        'purchase:p-1:commission:1',
+        'purchase:p-1:commission:2',
+      ]);
     });
   });
 

@@ -3,6 +3,14 @@ import { PointSource } from '../points/entities/point-transaction.entity';
 
 export type AwardRole = 'referee' | 'referrer' | 'commission';
 
+/**
+ * Whether a posted award counts toward its beneficiary's referral earnings (referral_stats.total_earned);
+ * the same rule as the view referral_earnings.
+ */
+export function countsAsEarned(role: AwardRole): boolean {
+  return role === 'referrer' || role === 'commission';
+}
+
 /** A referral as the reward rules see it; `flagged` holds its rewards, `rejected` earns nothing. */
 export interface ChainLink {
   id: string;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReferralConversionRepository, ReviewedReferral } from './referral-conversion.repository';
+import { ReferralStatsRepository } from './referral-stats.repository';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 
 /**
  * The referral lifecycle after sign-up: conversion on the first purchase, review of flagged
- * referrals, and the referrer's converted/active/total_earned counters. Every method runs in
+ * referrals, and the referrer's converted/active counters. Every method runs in
  * the caller's transaction.
  */
 @Injectable()
@@ -13,6 +14,7 @@ export class ReferralConversionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: ReferralConversionRepository,
+    private readonly stats: ReferralStatsRepository,
   ) {}
 
   /** Converts the referral with this purchase if nothing converted it before; the referrer when it did. */
@@ -31,12 +33,12 @@ export class ReferralConversionService {
 
   /** Recounts one referrer's active referees in a short transaction of its own (see ActiveReferralsRefresh). */
   refreshActiveNow(referrerId: string): Promise<void> {
-    return this.dataSource.transaction((m) => this.repository.refreshActive(m, referrerId));
+    return this.dataSource.transaction((m) => this.stats.refreshActive(m, referrerId));
   }
 
   /** The daily pass: corrects every referrer whose referees' purchases aged out of the 30 days. */
   refreshAllActive(): Promise<number> {
-    return this.dataSource.transaction((m) => this.repository.refreshAllActive(m));
+    return this.dataSource.transaction((m) => this.stats.refreshAllActive(m));
   }
 
 
@@ -53,7 +55,7 @@ export class ReferralConversionService {
     const status = decision === 'reject' ? 'rejected' : referral.convertedAt ? 'converted' : 'pending';
     await this.repository.setReviewed(m, referralId, status, reviewerId);
     if (status === 'rejected') {
-      await this.repository.uncount(m, referral.referrerId, referral.convertedAt !== null);
+      await this.stats.uncount(m, referral.referrerId, referral.convertedAt !== null);
     }
     return { ...referral, status };
   }

@@ -36,7 +36,7 @@ export class ReferralListRepository {
   /**
    * The referrer's referees (level 1, rejected ones included so the referrer sees what did not
    * count) and, with depth 2, the attributed referees of their attributed referees (level 2),
-   * newest first. pointsEarned sums the referrer's live ledger entries tagged with that referee.
+   * newest first. pointsEarned sums the referrer's awards (held or posted, net of clawbacks) on that referee's purchases.
    */
   async page(referrerId: string, opts: { depth: 1 | 2; limit: number; after?: ListCursor }): Promise<ReferralListRow[]> {
     const rows = await this.db.query(
@@ -53,16 +53,16 @@ export class ReferralListRepository {
           ORDER BY t.created_at DESC, t.id DESC
           LIMIT $3
        ), earned AS (
-         -- One pass over the referrer's ledger for the whole page, not one per row.
-         SELECT p.metadata->>'refereeId' AS referee_id, sum(p.amount) AS points
-           FROM point_transactions p
-          WHERE p.user_id = $1 AND p.status <> 'voided'
-            AND p.metadata->>'refereeId' IN (SELECT referee_id::text FROM page)
+         -- One pass over the referrer's awards for the whole page, not one per row.
+         SELECT pu.user_id AS referee_id, sum(a.amount - a.clawed_back) AS points
+           FROM purchase_awards a JOIN purchases pu ON pu.id = a.purchase_id
+          WHERE a.user_id = $1 AND a.state <> 'voided'
+            AND pu.user_id IN (SELECT referee_id FROM page)
           GROUP BY 1
        )
        SELECT pg.id, pg.name, pg.email, pg.status, pg.level, pg.created_at AS joined_at, pg.converted_at,
               ${cursorTimeSql('pg.created_at')} AS cursor_at, COALESCE(e.points, 0)::bigint AS points_earned
-         FROM page pg LEFT JOIN earned e ON e.referee_id = pg.referee_id::text
+         FROM page pg LEFT JOIN earned e ON e.referee_id = pg.referee_id
         ORDER BY pg.created_at DESC, pg.id DESC`,
       [referrerId, opts.depth, opts.limit, opts.after?.createdAt ?? null, opts.after?.id ?? null],
     );
@@ -80,34 +80,24 @@ export class ReferralListRepository {
   }
 
   async stats(userId: string): Promise<ReferralStats | undefined> {
-    const [row] = await this.db.query(
-      `SELECT total_referrals, active_referrals, converted_referrals, total_earned
-         FROM users WHERE id = $1 AND deleted_at IS NULL`,
-      [userId],
-    );
-    if (!row) return undefined;
-    return {
-      totalReferrals: row.total_referrals,
-      activeReferrals: row.active_referrals,
-      convertedReferrals: row.converted_referrals,
-      totalEarned: Number(row.total_earned),
-    };
+    return (await this.statsOf([userId])).get(userId);
   }
 
+  /** Each active user's counters; a user without a referral_stats row has zeros. */
   async statsOf(userIds: string[]): Promise<Map<string, ReferralStats>> {
     const rows = await this.db.query(
-      `SELECT id, total_referrals, active_referrals, converted_referrals, total_earned
-         FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      `SELECT u.id, s.total_referrals, s.active_referrals, s.converted_referrals, s.total_earned
+         FROM users u LEFT JOIN referral_stats s ON s.user_id = u.id WHERE u.id = ANY($1::uuid[]) AND u.deleted_at IS NULL`,
       [userIds],
     );
     return new Map(
       rows.map((row: Record<string, any>) => [
         row.id,
         {
-          totalReferrals: row.total_referrals,
-          activeReferrals: row.active_referrals,
-          convertedReferrals: row.converted_referrals,
-          totalEarned: Number(row.total_earned),
+          totalReferrals: row.total_referrals ?? 0,
+          activeReferrals: row.active_referrals ?? 0,
+          convertedReferrals: row.converted_referrals ?? 0,
+          totalEarned: Number(row.total_earned ?? 0),
         },
       ]),
     );

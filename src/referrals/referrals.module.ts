@@ -6,6 +6,8 @@ import { ReferralListRepository } from './referral-list.repository';
 import { ReferralListService } from './referral-list.service';
 import { ReferralConversionRepository } from './referral-conversion.repository';
 import { ReferralConversionService } from './referral-conversion.service';
+import { ReferralStatsRepository } from './referral-stats.repository';
+import { ReferralStatsService } from './referral-stats.service';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsRepository } from './referrals.repository';
 import { ReferralsService } from './referrals.service';
@@ -22,8 +24,10 @@ import { ShortLinkController } from './short-link.controller';
     ClickRecorderService,
     ReferralConversionService,
     ReferralConversionRepository,
+    ReferralStatsService,
+    ReferralStatsRepository,
     { provide: REFERRAL_CODE_GENERATOR, useValue: randomReferralCodeGenerator },
   ],
-  exports: [ReferralsService, ReferralConversionService, ReferralListService],
+  exports: [ReferralsService, ReferralConversionService, ReferralListService, ReferralStatsService],
 })
 export class ReferralsModule {}

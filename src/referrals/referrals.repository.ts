@@ -57,14 +57,14 @@ export class ReferralsRepository {
    * active_referrals is not touched: it counts referees with a recent purchase (ReferralConversionService).
    */
   async attribute(manager: EntityManager, refereeId: string, referrerId: string): Promise<number> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [[row]] = await manager.query(
+    const [row] = await manager.query(
       `WITH referee AS (
          UPDATE users SET referred_by_id = $2, updated_at = now() WHERE id = $1 AND referred_by_id IS NULL RETURNING id
        )
-       UPDATE users SET total_referrals = total_referrals + 1, last_referral_at = now(), updated_at = now()
-        WHERE id = $2 AND EXISTS (SELECT 1 FROM referee)
-        RETURNING total_referrals`,
+       INSERT INTO referral_stats AS s (user_id, total_referrals, last_referral_at)
+       SELECT $2, 1, now() WHERE EXISTS (SELECT 1 FROM referee)
+       ON CONFLICT (user_id) DO UPDATE SET total_referrals = s.total_referrals + 1, last_referral_at = now(), updated_at = now()
+       RETURNING s.total_referrals`,
       [refereeId, referrerId],
     );
     if (!row) throw new Error(`referee ${refereeId} is missing or already attributed`);

@@ -36,7 +36,7 @@ export async function createLoadUsers(databaseUrl: string, appUrl: string, buyer
     const refer = async (referrer: string, referee: string) => {
       await db.query(`INSERT INTO referrals (referrer_id, referee_id, code, status, reasons) VALUES ($1, $2, 'LOADTEST', 'pending', '[]'::jsonb)`, [referrer, referee]);
       await db.query(`UPDATE users SET referred_by_id = $2 WHERE id = $1`, [referee, referrer]);
-      await db.query(`UPDATE users SET total_referrals = total_referrals + 1 WHERE id = $1`, [referrer]);
+      await db.query(`INSERT INTO referral_stats AS s (user_id, total_referrals) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET total_referrals = s.total_referrals + 1`, [referrer]);
     };
     const admin = await insert('Load Admin', 'admin');
     const ann = await insert('Ann Load', 'user');

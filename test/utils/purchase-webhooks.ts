@@ -31,7 +31,7 @@ export async function refer(app: INestApplication, referrer: TestUser, referee: 
   );
   if (status !== 'rejected') {
     await db.query(`UPDATE users SET referred_by_id = $2 WHERE id = $1`, [referee.id, referrer.id]);
-    await db.query(`UPDATE users SET total_referrals = total_referrals + 1 WHERE id = $1`, [referrer.id]);
+    await db.query(`INSERT INTO referral_stats AS s (user_id, total_referrals) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET total_referrals = s.total_referrals + 1`, [referrer.id]);
   }
   return row.id;
 }
@@ -66,8 +66,13 @@ export async function balances(app: INestApplication, userId: string): Promise<B
 /** The awards and clawbacks of an order, by key. */
 export async function orderEntries(app: INestApplication, orderId: string) {
   return app.get(DataSource).query(
-    `SELECT user_id, type, amount::int AS amount, status, source, idempotency_key, metadata
-       FROM point_transactions WHERE metadata->>'orderId' = $1 ORDER BY created_at, id`,
+    `SELECT t.user_id, t.type, t.amount::int AS amount, t.status, t.source, t.idempotency_key, t.metadata
+       FROM point_transactions t
+      WHERE t.id IN (SELECT a.ledger_entry_id FROM purchase_awards a JOIN purchases p ON p.id = a.purchase_id WHERE p.order_id = $1
+                     UNION ALL
+                     SELECT l.ledger_entry_id FROM purchase_award_clawbacks l JOIN purchase_awards a ON a.id = l.award_id
+                       JOIN purchases p ON p.id = a.purchase_id WHERE p.order_id = $1)
+      ORDER BY t.created_at, t.id`,
     [orderId],
   ) as Promise<Array<{ user_id: string; type: string; amount: number; status: string; source: string; idempotency_key: string; metadata: any }>>;
 }

@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { bigintTransformer } from '../../database/bigint.transformer';
 
 export type UserRole = 'user' | 'admin';
 
@@ -32,22 +31,6 @@ export class UserEntity {
 
   @Column({ name: 'referred_by_id', type: 'uuid', nullable: true })
   referredById: string | null;
-
-  @Column({ name: 'total_referrals', type: 'integer', default: 0 })
-  totalReferrals: number;
-
-  @Column({ name: 'active_referrals', type: 'integer', default: 0 })
-  activeReferrals: number;
-
-  @Column({ name: 'converted_referrals', type: 'integer', default: 0 })
-  convertedReferrals: number;
-
-  @Column({ name: 'total_earned', type: 'bigint', default: 0, transformer: bigintTransformer })
-  totalEarned: number;
-
-  /** When `total_referrals` last grew: the leaderboard's tie-break (who reached it first). */
-  @Column({ name: 'last_referral_at', type: 'timestamptz', nullable: true })
-  lastReferralAt: Date | null;
 
   @Column({ name: 'signup_ip', type: 'varchar', length: 64, nullable: true })
   signupIp: string | null;
