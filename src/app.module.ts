@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
-import { AuthCoreModule } from './auth/auth-core.module';
-import { AuthModule } from './auth/auth.module';
+import { AuthCoreModule } from './auth/core/auth-core.module';
+import { TokenSocketAuthenticator } from './auth/core/token-socket-authenticator';
+import { AccountsModule } from './auth/accounts/accounts.module';
 import { AppConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
@@ -14,6 +15,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RealtimeGatewayModule } from './notifications/realtime-gateway.module';
 import { RealtimeModule } from './notifications/realtime.module';
 import { PointsModule } from './points/points.module';
 import { PurchasesModule } from './purchases/purchases.module';
@@ -27,6 +29,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     DatabaseModule,
     AuthCoreModule,
     RealtimeModule,
+    RealtimeGatewayModule.forRoot(TokenSocketAuthenticator),
     JobsModule,
     RateLimitModule,
     HealthModule,
@@ -38,7 +41,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     IdempotencyModule,
     PointsModule,
     ReferralsModule,
-    AuthModule,
+    AccountsModule,
     PurchasesModule,
     AdminModule,
   ],

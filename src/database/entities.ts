@@ -1,4 +1,4 @@
-import { PendingSignupEntity } from '../auth/entities/pending-signup.entity';
+import { PendingSignupEntity } from '../auth/accounts/entities/pending-signup.entity';
 import { LevelConfigEntity } from '../levels/entities/level-config.entity';
 import { PointTransactionEntity } from '../points/entities/point-transaction.entity';
 import { ReferralEntity } from '../referrals/entities/referral.entity';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
 import { freePort } from '../../src/database/embedded-database';
 import { DIST } from './run-node';
 import { until } from './wait';

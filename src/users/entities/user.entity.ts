@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { UserRole } from '../../auth/core/user-role';
 import { bigintTransformer } from '../../database/bigint.transformer';
 
-export type UserRole = 'user' | 'admin';
+export type { UserRole };
 
 @Entity('users')
 export class UserEntity {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobsService } from '../jobs/jobs.service';
+import { JobsService } from '../../jobs/jobs.service';
 import { CodeFailuresRepository } from './code-failures.repository';
 import { PasswordResetsRepository } from './password-resets.repository';
 import { PendingSignupsRepository } from './pending-signups.repository';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RealtimeService } from '../notifications/realtime.service';
-import { UsersService } from '../users/users.service';
-import { AuthErrorCode, AuthException } from './auth.exception';
-import { SessionValidator } from './session-validator';
+import { RealtimeService } from '../../notifications/realtime.service';
+import { UsersService } from '../../users/users.service';
+import { AuthErrorCode, AuthException } from '../core/auth.exception';
+import { SessionValidator } from '../core/session-validator';
 
 /** DELETE /api/auth/me: the account is closed for good; what it earned stays in the ledger. */
 @Injectable()

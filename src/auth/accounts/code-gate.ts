@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthErrorCode, AuthException } from './auth.exception';
+import { AuthErrorCode, AuthException } from '../core/auth.exception';
 import { CodeFailuresRepository, CodePurpose } from './code-failures.repository';
 import { MAX_CODE_ATTEMPTS, VerificationCodes } from './verification-codes';
 

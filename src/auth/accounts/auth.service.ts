@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUniqueViolation } from '../database/unique-violation';
-import { ClientSignals } from '../common/http/client-signals';
-import { MailService } from '../mail/mail.service';
-import { RealtimeService } from '../notifications/realtime.service';
-import { ReferralsService } from '../referrals/referrals.service';
-import { UsersService } from '../users/users.service';
-import { AuthErrorCode, AuthException } from './auth.exception';
+import { isUniqueViolation } from '../../database/unique-violation';
+import { ClientSignals } from '../../common/http/client-signals';
+import { MailService } from '../../mail/mail.service';
+import { RealtimeService } from '../../notifications/realtime.service';
+import { ReferralsService } from '../../referrals/referrals.service';
+import { UsersService } from '../../users/users.service';
+import { AuthErrorCode, AuthException } from '../core/auth.exception';
 import { LoginResponseDto, VerifyEmailCodeResponseDto } from './dto/auth-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { SignUpDto, SignUpResponseDto } from './dto/sign-up.dto';
@@ -17,7 +17,7 @@ import { CodeRequestsService } from './code-requests.service';
 import { CodeGate, CodeRejection, codeRejectionError } from './code-gate';
 import { LoginThrottle } from './login-throttle';
 import { normaliseEmail } from './normalise-email';
-import { TokenService } from './token.service';
+import { TokenService } from '../core/token.service';
 import { CODE_TTL_MINUTES, VerificationCodes } from './verification-codes';
 
 /** Email sign-up with a mailed code, verification, and password login. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ClientSignals } from '../common/http/client-signals';
-import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
-import { RateLimitPolicy } from '../rate-limit/rate-limit-policies';
-import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ClientSignals } from '../../common/http/client-signals';
+import { CommonErrorCode, CommonException } from '../../common/errors/common.exception';
+import { RateLimitPolicy } from '../../rate-limit/rate-limit-policies';
+import { RateLimitService } from '../../rate-limit/rate-limit.service';
 
 export interface LoginAttempt {
   policy: RateLimitPolicy;

@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { clientSignals } from '../../common/http/client-signals';
-import { ApiErrors } from '../../openapi/api-errors.decorator';
+import { clientSignals } from '../../../common/http/client-signals';
+import { ApiErrors } from '../../../openapi/api-errors.decorator';
 import { GoogleAuthGuard } from './google-auth.guard';
 import { GoogleProfile } from './google-profile';
 import { GoogleSignInService } from './google-sign-in.service';

@@ -1,5 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../../config/app-config';
 
 const keys = new WeakMap<AppConfig, KeyObject>();
 

@@ -1,4 +1,4 @@
-import { defineException } from '../common/errors/app.exception';
+import { defineException } from '../../common/errors/app.exception';
 
 export enum AuthErrorCode {
   UNAUTHORIZED = 'UNAUTHORIZED',

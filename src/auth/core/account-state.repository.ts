@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { UserRole } from '../users/entities/user.entity';
+import { UserRole } from './user-role';
 
 /** What a token is checked against: the account's role and token version while it is open. */
 export interface AccountState {

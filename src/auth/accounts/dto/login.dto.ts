@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { EmailFits } from '../../common/http/email-fits.decorator';
+import { EmailFits } from '../../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 export class LoginDto {

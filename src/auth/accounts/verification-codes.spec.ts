@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { VerificationCodes } from './verification-codes';
 
 describe('VerificationCodes', () => {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { MailModule } from '../mail/mail.module';
-import { ReferralsModule } from '../referrals/referrals.module';
-import { UsersModule } from '../users/users.module';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { MailModule } from '../../mail/mail.module';
+import { ReferralsModule } from '../../referrals/referrals.module';
+import { UsersModule } from '../../users/users.module';
 import { AccountClosureService } from './account-closure.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -47,4 +47,4 @@ import { VerificationCodes } from './verification-codes';
     },
   ],
 })
-export class AuthModule {}
+export class AccountsModule {}

@@ -1,9 +1,9 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { CommonErrorCode, CommonException } from '../../common/errors/common.exception';
-import { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
-import { AuthErrorCode, AuthException } from '../auth.exception';
+import { CommonErrorCode, CommonException } from '../../../common/errors/common.exception';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { AuthErrorCode, AuthException } from '../../core/auth.exception';
 
 /** Runs the Google OAuth dance; 404 when Google sign-in is not configured. */
 @Injectable()

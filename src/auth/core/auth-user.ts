@@ -1,4 +1,4 @@
-import { UserRole } from '../users/entities/user.entity';
+import { UserRole } from './user-role';
 
 /** Who a request acts for, as read from a verified access token. */
 export interface AuthUser {

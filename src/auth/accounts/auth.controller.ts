@@ -1,20 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { clientSignals } from '../common/http/client-signals';
-import { ApiErrors } from '../openapi/api-errors.decorator';
-import { RateLimit } from '../rate-limit/rate-limit.decorator';
-import { UserDto } from '../users/dto/user.dto';
-import { AuthUser } from './auth-user';
+import { clientSignals } from '../../common/http/client-signals';
+import { ApiErrors } from '../../openapi/api-errors.decorator';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
+import { UserDto } from '../../users/dto/user.dto';
+import { AuthUser } from '../core/auth-user';
 import { AccountClosureService } from './account-closure.service';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { CurrentUser } from '../core/current-user.decorator';
 import { LoginResponseDto, VerifyEmailCodeResponseDto } from './dto/auth-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { ForgotPasswordDto, ResetPasswordDto } from './dto/reset-password.dto';
 import { SignUpDto, SignUpResponseDto } from './dto/sign-up.dto';
 import { ResendCodeDto, VerifyEmailCodeDto } from './dto/verify-email-code.dto';
-import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { JwtAuthGuard } from '../core/guards/jwt-auth.guard';
 import { PasswordResetService } from './password-reset.service';
 
 @ApiTags('auth')

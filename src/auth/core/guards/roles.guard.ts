@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { UserRole } from '../../users/entities/user.entity';
+import { UserRole } from '../user-role';
 import { AuthErrorCode, AuthException } from '../auth.exception';
 import { AuthUser } from '../auth-user';
 

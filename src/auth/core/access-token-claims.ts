@@ -1,4 +1,4 @@
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../../common/uuid';
 import { AccessTokenPayload } from './auth-user';
 
 const ROLES = new Set(['user', 'admin']);

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ClientSignals } from '../../common/http/client-signals';
-import { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
-import { DomainEvent } from '../../notifications/realtime-events';
-import { RealtimeService } from '../../notifications/realtime.service';
-import { ReferralsService } from '../../referrals/referrals.service';
-import { UserEntity } from '../../users/entities/user.entity';
-import { UsersService } from '../../users/users.service';
-import { AuthErrorCode, AuthException } from '../auth.exception';
-import { isUniqueViolation } from '../../database/unique-violation';
+import { ClientSignals } from '../../../common/http/client-signals';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { DomainEvent } from '../../../notifications/realtime-events';
+import { RealtimeService } from '../../../notifications/realtime.service';
+import { ReferralsService } from '../../../referrals/referrals.service';
+import { UserEntity } from '../../../users/entities/user.entity';
+import { UsersService } from '../../../users/users.service';
+import { AuthErrorCode, AuthException } from '../../core/auth.exception';
+import { isUniqueViolation } from '../../../database/unique-violation';
 import { PendingSignupsRepository } from '../pending-signups.repository';
-import { TokenService } from '../token.service';
+import { TokenService } from '../../core/token.service';
 import { GoogleProfile } from './google-profile';
 
 /** Finds or creates the user behind a Google sign-in and returns where to send the browser. */

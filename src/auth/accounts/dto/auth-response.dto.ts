@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { UserDto } from '../../users/dto/user.dto';
+import { UserDto } from '../../../users/dto/user.dto';
 
 export class ReferralOutcomeDto {
   @ApiProperty({ enum: ['pending', 'flagged', 'rejected'] })

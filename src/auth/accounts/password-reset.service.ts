@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RealtimeService } from '../notifications/realtime.service';
-import { UsersService } from '../users/users.service';
-import { AuthErrorCode } from './auth.exception';
+import { RealtimeService } from '../../notifications/realtime.service';
+import { UsersService } from '../../users/users.service';
+import { AuthErrorCode } from '../core/auth.exception';
 import { CodeRequestsService } from './code-requests.service';
 import { CodeGate, CodeRejection, codeRejectionError } from './code-gate';
 import { LoginResponseDto } from './dto/auth-response.dto';
@@ -11,8 +11,8 @@ import { SignUpResponseDto } from './dto/sign-up.dto';
 import { normaliseEmail } from './normalise-email';
 import { PasswordHasher } from './password-hasher';
 import { PasswordResetsRepository } from './password-resets.repository';
-import { SessionValidator } from './session-validator';
-import { TokenService } from './token.service';
+import { SessionValidator } from '../core/session-validator';
+import { TokenService } from '../core/token.service';
 
 /** Forgotten passwords: a mailed code, then a new password that revokes every older token. */
 @Injectable()

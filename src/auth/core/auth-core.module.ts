@@ -1,14 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { jwtKey } from './jwt-key';
 import { TokenService } from './token.service';
 import { AccountStateRepository } from './account-state.repository';
 import { SessionValidator } from './session-validator';
+import { TokenSocketAuthenticator } from './token-socket-authenticator';
 
 /** Token signing and the guards every module's controllers use. */
 @Global()
@@ -24,7 +25,7 @@ import { SessionValidator } from './session-validator';
       }),
     }),
   ],
-  providers: [TokenService, AccountStateRepository, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
-  exports: [TokenService, SessionValidator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  providers: [TokenService, AccountStateRepository, SessionValidator, TokenSocketAuthenticator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
+  exports: [TokenService, SessionValidator, TokenSocketAuthenticator, JwtAuthGuard, OptionalJwtAuthGuard, RolesGuard],
 })
 export class AuthCoreModule {}

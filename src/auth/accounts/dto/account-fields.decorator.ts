@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { EmailFits } from '../../common/http/email-fits.decorator';
+import { EmailFits } from '../../../common/http/email-fits.decorator';
 import { Trim } from './trim';
 
 /** An account's email in a request: trimmed, a real address, and within 255 once lower-cased as stored. */

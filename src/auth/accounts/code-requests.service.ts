@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobsService } from '../jobs/jobs.service';
-import { MailService } from '../mail/mail.service';
+import { JobsService } from '../../jobs/jobs.service';
+import { MailService } from '../../mail/mail.service';
 import { CodePurpose } from './code-failures.repository';
 import { PasswordResetsRepository } from './password-resets.repository';
 import { PendingSignupsRepository } from './pending-signups.repository';
