@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../src/database/embedded-database';
-import { prepareDatabase } from '../src/database/prepare-database';
+import { prepareAppDatabase } from '../src/prepare-app-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
 import {
   AppProcess, eventsFlowBetween, grantPoint, insertLoginUser, isAlive, listen, login, logLines, resyncCount, SocketListener, startAppProcess, stopAppProcess,
@@ -36,7 +36,7 @@ describe('socket fan-out through database faults', () => {
     // A database of its own, so that the maintenance one can shut it to new connections.
     await sql(db.url, 'CREATE DATABASE realtime');
     appUrl = Object.assign(new URL(db.url), { pathname: '/realtime' }).toString();
-    await prepareDatabase(appUrl);
+    await prepareAppDatabase(appUrl);
     await installJobSchema(appUrl);
     const admin = await insertLoginUser(appUrl, 'admin');
     userId = await insertLoginUser(appUrl, 'user');

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PointTransactionEntity } from './entities/point-transaction.entity';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
@@ -10,7 +12,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [LevelsModule],
+  imports: [TypeOrmModule.forFeature([PointTransactionEntity]), LevelsModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,

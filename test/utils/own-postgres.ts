@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseUrl, EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../../src/database/embedded-database';
-import { prepareDatabase } from '../../src/database/prepare-database';
+import { prepareAppDatabase } from '../../src/prepare-app-database';
 import { installJobSchema } from '../../src/jobs/install-job-schema';
 
 export interface OwnPostgres {
@@ -41,7 +41,7 @@ export async function startOwnPostgres(database = 'faults'): Promise<OwnPostgres
   const adminUrl = server.url;
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   const url = databaseUrl(adminUrl, database);
-  await prepareDatabase(url);
+  await prepareAppDatabase(url);
   await installJobSchema(url);
 
   let running = true;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { MailModule } from '../../mail/mail.module';
@@ -10,6 +11,7 @@ import { AuthService } from './auth.service';
 import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignInService } from './google/google-sign-in.service';
 import { GoogleStrategy } from './google/google.strategy';
+import { PendingSignupEntity } from './entities/pending-signup.entity';
 import { CodeFailuresRepository } from './code-failures.repository';
 import { CodeGate } from './code-gate';
 import { CodeRequestsService } from './code-requests.service';
@@ -22,7 +24,7 @@ import { PendingSignupsRepository } from './pending-signups.repository';
 import { VerificationCodes } from './verification-codes';
 
 @Module({
-  imports: [UsersModule, ReferralsModule, MailModule],
+  imports: [TypeOrmModule.forFeature([PendingSignupEntity]), UsersModule, ReferralsModule, MailModule],
   controllers: [AuthController, GoogleAuthController],
   providers: [
     AuthService,

@@ -4,4 +4,8 @@ import { PointTransactionEntity } from '../points/entities/point-transaction.ent
 import { ReferralEntity } from '../referrals/entities/referral.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
-export const entities = [UserEntity, ReferralEntity, PointTransactionEntity, LevelConfigEntity, PendingSignupEntity];
+/**
+ * Every module's entities, for the CLI's DataSource (built outside Nest). In the app each module
+ * registers its own with `TypeOrmModule.forFeature`; cli-entities.spec.ts keeps this list complete.
+ */
+export const cliEntities = [UserEntity, ReferralEntity, PointTransactionEntity, LevelConfigEntity, PendingSignupEntity];
