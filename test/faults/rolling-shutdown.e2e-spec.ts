@@ -3,6 +3,7 @@ import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppInstance, startAppInstance } from '../utils/app-instance';
+import { awardPause } from '../utils/award-pause';
 import { committedChanges, coverage } from '../utils/event-coverage';
 import { httpCall } from '../utils/http-call';
 import { createLoadUsers, LoadUsers } from '../utils/load-users';
@@ -32,7 +33,7 @@ describe('one instance stopped under keep-alive load', () => {
     apps.push(
       ...(await Promise.all([
         // Reward jobs on A take a while, so that some are half-way when it is told to stop.
-        startAppInstance({ databaseUrl: url, env: { ...env, PURCHASE_AWARD_DELAY_MS: '250' } }),
+        startAppInstance({ databaseUrl: url, env: { ...env, ...awardPause(250) } }),
         startAppInstance({ databaseUrl: url, env }),
       ])),
     );
