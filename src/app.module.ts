@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ClockModule } from './common/clock';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { AuthCoreModule } from './auth/core/auth-core.module';
@@ -26,6 +27,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 @Module({
   imports: [
     AppConfigModule,
+    ClockModule,
     DatabaseModule,
     AuthCoreModule,
     RealtimeModule,
