@@ -40,7 +40,7 @@ describe('a reward job whose worker is killed, with the default job settings', (
     await waitHealthy(first);
     const orderId = `rerun-${randomUUID()}`;
     const text = JSON.stringify({ orderId, userId: buyer, amount: 10_000, currency: 'USD' });
-    const res = await fetch(`${first.base}/api/purchases/completed`, {
+    const res = await fetch(`${first.url}/api/purchases/completed`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Signature': sign(text) },
       body: text,

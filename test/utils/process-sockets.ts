@@ -1,72 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
-import { freePort } from '../../src/database/embedded-database';
-import { DIST } from './run-node';
+import { AppProcess } from './app-process';
 import { until } from './wait';
-
-/** The compiled app (`pretest` builds it) running as a process of its own. */
-export interface AppProcess {
-  name: string;
-  port: number;
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-}
 
 /** A socket.io client that reconnects by itself, with every event it received. */
 export interface SocketListener {
   socket: Socket;
   events: Array<[string, { transactionId?: string; at?: string }]>;
 }
-
-export async function startAppProcess(name: string, env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PORT: String(port),
-      JWT_SECRET: process.env.JWT_SECRET!,
-      PURCHASE_WEBHOOK_SECRET: process.env.PURCHASE_WEBHOOK_SECRET!,
-      LOG_LEVEL: 'info',
-      DATA_DIR: mkdtempSync(join(tmpdir(), `app-${name}-`)),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const app: AppProcess = { name, port, child, stdout: '', stderr: '' };
-  child.stdout!.on('data', (d) => (app.stdout += d));
-  child.stderr!.on('data', (d) => (app.stderr += d));
-  await until(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`app ${name} exited: ${app.stderr}`);
-      return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    },
-    (ok) => ok,
-    60_000,
-  );
-  return app;
-}
-
-export async function stopAppProcess(app: AppProcess): Promise<void> {
-  if (!isAlive(app)) return;
-  const exited = new Promise((r) => app.child.once('exit', r));
-  app.child.kill('SIGTERM');
-  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-export const isAlive = (app: AppProcess) => app.child.exitCode === null && app.child.signalCode === null;
-
-/** How many log lines of `app` contain `text`. */
-export const logLines = (app: AppProcess, text: string) => app.stdout.split('\n').filter((line) => line.includes(text)).length;
 
 const PASSWORD = 'password-123';
 
