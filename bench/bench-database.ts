@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { databaseUrl, startThrowawayDatabase } from '../src/database/embedded-database';
-import { prepareDatabase } from '../src/database/prepare-database';
+import { prepareAppDatabase } from '../src/prepare-app-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
 
 export interface DatabaseServer {
@@ -30,7 +30,7 @@ export async function freshDatabase(server: DatabaseServer): Promise<BenchDataba
   const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
   await withClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(server.adminUrl, name);
-  await prepareDatabase(url);
+  await prepareAppDatabase(url);
   await installJobSchema(url);
   return { name, url, drop: async () => void (await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
 }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ClockModule } from './common/clock';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
-import { AuthCoreModule } from './auth/auth-core.module';
-import { AuthModule } from './auth/auth.module';
+import { AuthCoreModule } from './auth/core/auth-core.module';
+import { TokenSocketAuthenticator } from './auth/core/token-socket-authenticator';
+import { AccountsModule } from './auth/accounts/accounts.module';
 import { AppConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
@@ -14,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RealtimeGatewayModule } from './notifications/realtime-gateway.module';
 import { RealtimeModule } from './notifications/realtime.module';
 import { PointsModule } from './points/points.module';
 import { PurchasesModule } from './purchases/purchases.module';
@@ -25,9 +28,11 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 @Module({
   imports: [
     AppConfigModule,
+    ClockModule,
     DatabaseModule,
     AuthCoreModule,
     RealtimeModule,
+    RealtimeGatewayModule.forRoot(TokenSocketAuthenticator),
     JobsModule,
     RateLimitModule,
     HealthModule,
@@ -39,7 +44,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     IdempotencyModule,
     PointsModule,
     ReferralsModule,
-    AuthModule,
+    AccountsModule,
     PurchasesModule,
     AdminModule,
     AuditModule,

@@ -10,7 +10,7 @@ import { AppConfig, loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/environment';
 import { configureApp } from './configure-app';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
-import { prepareDatabase } from './database/prepare-database';
+import { prepareAppDatabase } from './prepare-app-database';
 import { RequestDrain, trackRequests } from './lifecycle/request-drain';
 import { describeStartupFailure } from './lifecycle/startup-failure';
 
@@ -52,7 +52,7 @@ async function bootstrap(): Promise<void> {
     }
     process.env.DATABASE_URL = embedded.url;
   }
-  const prepared = await prepareDatabase(process.env.DATABASE_URL!, {
+  const prepared = await prepareAppDatabase(process.env.DATABASE_URL!, {
     waitMs: DATABASE_WAIT_MS,
     onRetry: (attempt, error, nextInMs) =>
       log.warn({ attempt, reason: error instanceof Error ? error.message : String(error) }, `database not reachable; trying again in ${nextInMs / 1000} s`),

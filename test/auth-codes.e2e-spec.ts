@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../src/auth/password-hasher';
+import { PasswordHasher } from '../src/auth/accounts/password-hasher';
 import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { MailOutbox } from './utils/mail-outbox';
 import { connectSocket } from './utils/sockets';

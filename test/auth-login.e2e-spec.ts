@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RATE_LIMIT_POLICIES } from '../src/rate-limit/rate-limit-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../src/auth/password-hasher';
+import { PasswordHasher } from '../src/auth/accounts/password-hasher';
 import { CliError } from '../src/cli/cli-command';
 import { usersPromoteCommand } from '../src/cli/commands/users-promote.command';
 import { createTestUser } from './utils/test-users';

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../src/auth/password-hasher';
+import { PasswordHasher } from '../src/auth/accounts/password-hasher';
 import { usersDemoteCommand } from '../src/cli/commands/users-demote.command';
 import { CliError } from '../src/cli/cli-command';
 import { AppConfig } from '../src/config/app-config';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PendingSignupsCleanupService } from '../src/auth/pending-signups-cleanup.service';
+import { PendingSignupsCleanupService } from '../src/auth/accounts/pending-signups-cleanup.service';
 import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { MailOutbox } from './utils/mail-outbox';

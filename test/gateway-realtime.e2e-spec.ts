@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/token.service';
+import { TokenService } from '../src/auth/core/token.service';
 import { RealtimeService } from '../src/notifications/realtime.service';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';

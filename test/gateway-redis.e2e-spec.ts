@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/token.service';
+import { TokenService } from '../src/auth/core/token.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { RealtimeService } from '../src/notifications/realtime.service';

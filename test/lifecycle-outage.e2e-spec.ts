@@ -44,7 +44,7 @@ describe('a database that drops its connections or restarts', () => {
 
   async function call(path: string, init: RequestInit = {}): Promise<Outcome | undefined> {
     try {
-      const res = await fetch(`${app.base}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(`${app.url}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
       await res.arrayBuffer();
       const outcome = { status: res.status, retryAfter: res.headers.get('retry-after') };
       outcomes.push(outcome);

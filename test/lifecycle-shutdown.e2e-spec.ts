@@ -50,7 +50,7 @@ describe('shutdown', () => {
     const a = await spawnApp({ env: { DATABASE_URL: process.env.DATABASE_URL! } });
     started.push(a);
     await waitHealthy(a);
-    const load = keepAliveLoad(a.base, 16);
+    const load = keepAliveLoad(a.url, 16);
     await new Promise((r) => setTimeout(r, 1_500));
     const before = load.statuses.get(200) ?? 0;
     expect(before).toBeGreaterThan(0);
@@ -71,7 +71,7 @@ describe('shutdown', () => {
       const a = await spawnApp({ env: { DATA_DIR: dataDir }, detached: true });
       started.push(a);
       await waitHealthy(a, 90_000);
-      const load = keepAliveLoad(a.base, 4);
+      const load = keepAliveLoad(a.url, 4);
       await new Promise((r) => setTimeout(r, 500));
       const t0 = Date.now();
       process.kill(-a.child.pid!, 'SIGINT');

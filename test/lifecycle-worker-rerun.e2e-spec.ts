@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess, killApp, spawnApp, waitHealthy } from './utils/app-process';
+import { awardPause } from './utils/award-pause';
 import { sign } from './utils/purchase-webhooks';
 import { until } from './utils/wait';
 
@@ -34,12 +35,12 @@ describe('a reward job whose worker is killed, with the default job settings', (
     await db.query(`INSERT INTO referrals (referrer_id, referee_id, code, status) VALUES ($1, $2, 'RERUNTST', 'pending')`, [referrer, buyer]);
     await db.query(`UPDATE users SET referred_by_id = $2 WHERE id = $1`, [buyer, referrer]);
 
-    const first = await spawnApp({ env: { DATABASE_URL: process.env.DATABASE_URL!, LOG_LEVEL: 'silent', PURCHASE_AWARD_DELAY_MS: '30000' } });
+    const first = await spawnApp({ env: { DATABASE_URL: process.env.DATABASE_URL!, LOG_LEVEL: 'silent', ...awardPause(30_000) } });
     apps.push(first);
     await waitHealthy(first);
     const orderId = `rerun-${randomUUID()}`;
     const text = JSON.stringify({ orderId, userId: buyer, amount: 10_000, currency: 'USD' });
-    const res = await fetch(`${first.base}/api/purchases/completed`, {
+    const res = await fetch(`${first.url}/api/purchases/completed`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Signature': sign(text) },
       body: text,

@@ -3,7 +3,7 @@ import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/
 import { ModulesContainer } from '@nestjs/core';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JwtAuthGuard, OptionalJwtAuthGuard } from '../src/auth/guards/jwt-auth.guard';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from '../src/auth/core/guards/jwt-auth.guard';
 import { LevelDto } from '../src/levels/dto/level.dto';
 import { MetricsTokenGuard } from '../src/metrics/metrics-token.guard';
 import { WebhookSignatureGuard } from '../src/purchases/webhook-signature.guard';

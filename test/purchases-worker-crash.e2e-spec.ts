@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/points/ledger-check';
+import { awardPause } from './utils/award-pause';
 import { sign } from './utils/purchase-webhooks';
 import { DIST } from './utils/run-node';
 import { freePort } from '../src/database/embedded-database';
@@ -40,7 +41,7 @@ describe('a reward job whose worker is killed half-way', () => {
         PURCHASE_WEBHOOK_SECRET: process.env.PURCHASE_WEBHOOK_SECRET!,
         LOG_LEVEL: 'silent',
         DATA_DIR: mkdtempSync(join(tmpdir(), 'crash-')),
-        PURCHASE_AWARD_DELAY_MS: String(awardDelayMs),
+        ...awardPause(awardDelayMs),
         PURCHASE_JOB_EXPIRE_SECONDS: '2',
         JOBS_SUPERVISE_INTERVAL_SECONDS: '1',
       },

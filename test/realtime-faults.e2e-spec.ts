@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../src/database/embedded-database';
-import { prepareDatabase } from '../src/database/prepare-database';
+import { prepareAppDatabase } from '../src/prepare-app-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
-import {
-  AppProcess, eventsFlowBetween, grantPoint, insertLoginUser, isAlive, listen, login, logLines, resyncCount, SocketListener, startAppProcess, stopAppProcess,
-} from './utils/app-processes';
+import { AppProcess, startApp, stopApp } from './utils/app-process';
+import { eventsFlowBetween, grantPoint, insertLoginUser, listen, login, resyncCount, SocketListener } from './utils/process-sockets';
 import { until } from './utils/wait';
 
 /*
@@ -36,11 +35,11 @@ describe('socket fan-out through database faults', () => {
     // A database of its own, so that the maintenance one can shut it to new connections.
     await sql(db.url, 'CREATE DATABASE realtime');
     appUrl = Object.assign(new URL(db.url), { pathname: '/realtime' }).toString();
-    await prepareDatabase(appUrl);
+    await prepareAppDatabase(appUrl);
     await installJobSchema(appUrl);
     const admin = await insertLoginUser(appUrl, 'admin');
     userId = await insertLoginUser(appUrl, 'user');
-    apps = await Promise.all(['a', 'b'].map((name) => startAppProcess(name, { DATABASE_URL: appUrl })));
+    apps = await Promise.all(['a', 'b'].map((name) => startApp({ env: { DATABASE_URL: appUrl }, tempDataDir: `app-${name}-` })));
     adminToken = await login(apps[0], admin);
     const userToken = await login(apps[0], userId);
     for (const app of apps) listeners.push(await listen(app, userToken));
@@ -48,12 +47,12 @@ describe('socket fan-out through database faults', () => {
 
   afterAll(async () => {
     for (const l of listeners) l.socket.disconnect();
-    await Promise.all(apps.map(stopAppProcess));
+    await Promise.all(apps.map((a) => stopApp(a, 'SIGTERM', 15_000)));
     await db?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const alive = () => apps.map(isAlive);
+  const alive = () => apps.map((a) => a.alive());
   const flow = () => eventsFlowBetween(apps, listeners, adminToken, userId);
 
   it('keeps both processes up and events flowing after the adapter\'s backends are terminated three times', async () => {
@@ -69,14 +68,14 @@ describe('socket fan-out through database faults', () => {
     await flow();
     expect(alive()).toEqual([true, true]);
     for (const app of apps) {
-      expect(logLines(app, 'socket.io LISTEN connection lost')).toBe(3);
-      expect(logLines(app, 'socket.io LISTEN connection back')).toBe(3);
+      expect(app.countLines('socket.io LISTEN connection lost')).toBe(3);
+      expect(app.countLines('socket.io LISTEN connection back')).toBe(3);
     }
   }, 120_000);
 
   it('has the other instance resync its sockets when a publish was lost while its own LISTEN stayed up', async () => {
     await flow();
-    const lostBefore = logLines(apps[1], 'socket.io LISTEN connection lost');
+    const lostBefore = apps[1].countLines('socket.io LISTEN connection lost');
     const before = resyncCount(listeners[1]);
     const maintenance = db.url;
     // No new connection while the publishing ones are cut: the next publish cannot get one and is
@@ -86,19 +85,19 @@ describe('socket fan-out through database faults', () => {
       await terminate(maintenance, `application_name = 'referral-points-socket' AND query LIKE '%pg_notify%'`);
       const granted = await grantPoint(apps[0], adminToken, userId);
       expect(granted).not.toBeNull();
-      await until(() => logLines(apps[0], 'socket.io publishing connection lost'), (n) => n > 0, 10_000);
+      await until(() => apps[0].countLines('socket.io publishing connection lost'), (n) => n > 0, 10_000);
     } finally {
       await sql(maintenance, `ALTER DATABASE realtime ALLOW_CONNECTIONS true`);
     }
     await until(() => resyncCount(listeners[1]), (n) => n > before, 15_000);
-    expect(logLines(apps[1], 'socket.io LISTEN connection lost')).toBe(lostBefore);
+    expect(apps[1].countLines('socket.io LISTEN connection lost')).toBe(lostBefore);
     await flow();
     expect(alive()).toEqual([true, true]);
   }, 120_000);
 
   it('keeps both processes up and events flowing after the database server restarts', async () => {
     const before = listeners.map(resyncCount);
-    const lostBefore = apps.map((app) => logLines(app, 'socket.io LISTEN connection lost'));
+    const lostBefore = apps.map((app) => app.countLines('socket.io LISTEN connection lost'));
     await db.stop();
     await new Promise((r) => setTimeout(r, 1_000));
     db = await startEmbeddedDatabase({ dataDir, port });
@@ -109,7 +108,7 @@ describe('socket fan-out through database faults', () => {
     await flow();
     expect(alive()).toEqual([true, true]);
     // However many reconnection attempts the outage took: one line when lost, one when back.
-    apps.forEach((app, i) => expect(logLines(app, 'socket.io LISTEN connection lost') - lostBefore[i]).toBe(1));
+    apps.forEach((app, i) => expect(app.countLines('socket.io LISTEN connection lost') - lostBefore[i]).toBe(1));
   }, 120_000);
 });
 

@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/database/embedded-database';
-import {
-  AppProcess, eventsFlowBetween, grantPoint, insertLoginUser, isAlive, listen, login, logLines, resyncCount, SocketListener, startAppProcess, stopAppProcess,
-} from './utils/app-processes';
+import { AppProcess, startApp, stopApp } from './utils/app-process';
+import { eventsFlowBetween, grantPoint, insertLoginUser, listen, login, resyncCount, SocketListener } from './utils/process-sockets';
 import { until } from './utils/wait';
 
 /*
@@ -32,7 +31,7 @@ describe('socket fan-out through a Redis restart', () => {
     const admin = await insertLoginUser(databaseUrl, 'admin');
     userId = await insertLoginUser(databaseUrl, 'user');
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}` };
-    apps = await Promise.all(['a', 'b'].map((name) => startAppProcess(name, env)));
+    apps = await Promise.all(['a', 'b'].map((name) => startApp({ env, tempDataDir: `app-${name}-` })));
     adminToken = await login(apps[0], admin);
     const userToken = await login(apps[0], userId);
     for (const app of apps) listeners.push(await listen(app, userToken));
@@ -40,7 +39,7 @@ describe('socket fan-out through a Redis restart', () => {
 
   afterAll(async () => {
     for (const l of listeners) l.socket.disconnect();
-    await Promise.all(apps.map(stopAppProcess));
+    await Promise.all(apps.map((a) => stopApp(a, 'SIGTERM', 15_000)));
     redis?.kill('SIGKILL');
   });
 
@@ -55,15 +54,15 @@ describe('socket fan-out through a Redis restart', () => {
     const during = await Promise.all(apps.map((app) => grantPoint(app, adminToken, userId)));
     expect(during.every((id) => id !== null)).toBe(true);
     await new Promise((r) => setTimeout(r, 5_000));
-    expect(apps.map(isAlive)).toEqual([true, true]);
+    expect(apps.map((a) => a.alive())).toEqual([true, true]);
     redis = await startRedis(redisPort);
     await until(() => listeners.map(resyncCount), (now) => now.every((n, i) => n > before[i]), 20_000);
-    expect(apps.map(isAlive)).toEqual([true, true]);
+    expect(apps.map((a) => a.alive())).toEqual([true, true]);
     await eventsFlowBetween(apps, listeners, adminToken, userId);
-    expect(apps.map(isAlive)).toEqual([true, true]);
+    expect(apps.map((a) => a.alive())).toEqual([true, true]);
     for (const app of apps) {
-      expect(logLines(app, 'socket.io Redis subscribing connection lost')).toBe(1);
-      expect(logLines(app, 'socket.io Redis subscribing connection back')).toBe(1);
+      expect(app.countLines('socket.io Redis subscribing connection lost')).toBe(1);
+      expect(app.countLines('socket.io Redis subscribing connection back')).toBe(1);
     }
   }, 120_000);
 });

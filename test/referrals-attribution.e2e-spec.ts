@@ -5,7 +5,7 @@ import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
-import { TokenService } from '../src/auth/token.service';
+import { TokenService } from '../src/auth/core/token.service';
 import { recordingTx } from './utils/recording-tx';
 import { USER_REFERRAL_STATS } from './utils/referral-stats';
 

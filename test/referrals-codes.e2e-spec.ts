@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/token.service';
+import { TokenService } from '../src/auth/core/token.service';
 import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { ClickRecorderService } from '../src/referrals/click-recorder.service';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/token.service';
+import { TokenService } from '../src/auth/core/token.service';
 import { ReferralsService } from '../src/referrals/referrals.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { recordingTx } from './utils/recording-tx';

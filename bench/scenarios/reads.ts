@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { TokenService } from '../../src/auth/token.service';
+import { TokenService } from '../../src/auth/core/token.service';
 import { PointsQueriesService } from '../../src/points/points-queries.service';
 import { startAppContext } from '../app-context';
 import { freshDatabase, withClient } from '../bench-database';

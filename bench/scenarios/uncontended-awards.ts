@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { TokenService } from '../../src/auth/token.service';
+import { TokenService } from '../../src/auth/core/token.service';
 import { serializableStats } from '../../src/database/serializable';
 import { PointsService } from '../../src/points/points.service';
 import { startAppContext } from '../app-context';

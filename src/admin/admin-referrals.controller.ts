@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../auth/core/auth-user';
+import { CurrentUser } from '../auth/core/current-user.decorator';
+import { AdminOnly } from '../auth/core/guards/admin-only.decorator';
 import { RequestId } from '../common/http/request-id.decorator';
-import { AdminOnly } from '../auth/guards/admin-only.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { AdminReferralDto, AdminReferralListDto } from './dto/admin-referral.dto';
 import { ListAdminReferralsQueryDto } from './dto/list-admin-referrals-query.dto';

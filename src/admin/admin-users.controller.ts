@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/guards/admin-only.decorator';
+import { AdminOnly } from '../auth/core/guards/admin-only.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ListTransactionsQueryDto } from '../points/dto/list-transactions-query.dto';
 import { PointTransactionPageDto } from '../points/dto/point-transaction.dto';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/guards/admin-only.decorator';
+import { AdminOnly } from '../auth/core/guards/admin-only.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogPageDto } from './dto/audit-entry.dto';

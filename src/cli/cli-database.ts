@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { startEmbeddedDatabase } from '../database/embedded-database';
+import { cliEntities } from './cli-entities';
 
 export interface CliDatabase {
   url: string;
@@ -21,7 +22,7 @@ export async function openCliDatabase(config: AppConfig): Promise<CliDatabase> {
     url = embedded.url;
     stop = embedded.stop;
   }
-  const dataSource = await new DataSource(dataSourceOptions(url)).initialize().catch(async (error: unknown) => {
+  const dataSource = await new DataSource(dataSourceOptions(url, cliEntities)).initialize().catch(async (error: unknown) => {
     await stop();
     throw error;
   });

@@ -38,7 +38,6 @@ export interface RewardRules {
   commissionWindowMonths: number;
   holdingDays: number;
   jobExpireSeconds: number;
-  awardDelayMs: number;
 }
 
 export function loadAppConfig(env: Record<string, unknown> = process.env): AppConfig {
@@ -81,7 +80,6 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       commissionWindowMonths: vars.REWARD_COMMISSION_WINDOW_MONTHS,
       holdingDays: vars.REWARD_HOLDING_DAYS,
       jobExpireSeconds: vars.PURCHASE_JOB_EXPIRE_SECONDS,
-      awardDelayMs: vars.PURCHASE_AWARD_DELAY_MS,
     },
     jobSuperviseIntervalSeconds: vars.JOBS_SUPERVISE_INTERVAL_SECONDS,
     metricsToken: vars.METRICS_TOKEN,

@@ -55,6 +55,12 @@ describe('validateEnvironment', () => {
 });
 
 describe('loadAppConfig', () => {
+  it('holds no test-only hooks: the crash tests pause the awards from their own preload (test/utils/award-pause-preload.mjs)', () => {
+    const config = loadAppConfig({ PURCHASE_AWARD_DELAY_MS: '30000' });
+    expect(config.rewards).not.toHaveProperty('awardDelayMs');
+    expect(JSON.stringify(config)).not.toContain('30000');
+  });
+
   it('derives FRONTEND_URL from PUBLIC_URL and PUBLIC_URL from PORT', () => {
     const secret = 'x'.repeat(40);
     expect(loadAppConfig({ PORT: '4100', JWT_SECRET: secret })).toMatchObject({

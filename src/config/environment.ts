@@ -186,13 +186,6 @@ export class EnvironmentVariables {
   @Max(86_400, { message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })
   PURCHASE_JOB_EXPIRE_SECONDS = 300;
 
-  /** Test hook: a pause between the awards of one reward job, to open a window for crash tests. */
-  @Transform(toInt)
-  @IsInt({ message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
-  @Min(0, { message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
-  @Max(60_000, { message: 'PURCHASE_AWARD_DELAY_MS must be an integer from 0 to 60000' })
-  PURCHASE_AWARD_DELAY_MS = 0;
-
   /** How often pg-boss looks for expired jobs (and runs its monitor). */
   @Transform(toInt)
   @IsInt({ message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })

@@ -1,9 +1,12 @@
 import { DataSourceOptions } from 'typeorm';
-import { entities } from './entities';
 import { GuardedClient } from './guarded-client';
 import { migrations } from './migrations';
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * `entities`: for a DataSource built outside Nest (the CLI) that uses them; in the app each module
+ * registers its own (`TypeOrmModule.forFeature`, loaded by `autoLoadEntities`).
+ */
+export function dataSourceOptions(url: string, entities: NonNullable<DataSourceOptions['entities']> = []): DataSourceOptions {
   return {
     type: 'postgres',
     url,

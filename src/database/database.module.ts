@@ -13,7 +13,7 @@ import { UnitOfWork } from './unit-of-work';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: main.ts starts the embedded database first');
-        return dataSourceOptions(config.databaseUrl);
+        return { ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true };
       },
     }),
   ],

@@ -28,8 +28,23 @@ describe('startEmbeddedDatabase', () => {
     const second = await startEmbeddedDatabase({ dataDir });
     try {
       expect(await query(second.url, `SELECT v FROM kept`)).toEqual([{ v: 'still here' }]);
+      // Without settings (production's start) the server keeps PostgreSQL's durable defaults.
+      expect(await query(second.url, `SELECT current_setting('fsync') AS fsync`)).toEqual([{ fsync: 'on' }]);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('starts with the settings it is given (the tests\' speed settings)', async () => {
+    const server = await startEmbeddedDatabase({ dataDir, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+    try {
+      const [row] = await query(
+        server.url,
+        `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw`,
+      );
+      expect(row).toEqual({ fsync: 'off', sc: 'off', fpw: 'off' });
+    } finally {
+      await server.stop();
     }
   });
 });

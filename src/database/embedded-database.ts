@@ -16,6 +16,8 @@ interface EmbeddedOptions {
   dataDir: string;
   port?: number;
   onLog?: (message: string) => void;
+  /** Server settings for this start (`-c name=value`), e.g. the tests' speed settings; none in production. */
+  settings?: Record<string, string>;
 }
 
 const USER = 'postgres';
@@ -44,16 +46,16 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   const files = { binaries: reachableBinaries(account, nativeDir, version), clusterDir, account, onLog };
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initCluster(files, USER, PASSWORD);
   const port = options.port ?? (await freePort());
-  const server = await startServer(files, port);
+  const server = await startServer(files, port, options.settings);
   return { url: urlFor(port), clusterDir, stop: () => stopServer(server) };
 }
 
 /** A PostgreSQL in a new temp folder, removed again on stop: for tests and benchmarks. */
-export async function startThrowawayDatabase(prefix: string, port?: number): Promise<EmbeddedDatabase> {
+export async function startThrowawayDatabase(prefix: string, port?: number, settings?: Record<string, string>): Promise<EmbeddedDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   // As root, postgres runs as its own user and must be able to enter the folder.
   chmodSync(dataDir, 0o755);
-  const embedded = await startEmbeddedDatabase({ dataDir, port });
+  const embedded = await startEmbeddedDatabase({ dataDir, port, settings });
   return {
     ...embedded,
     stop: async () => {

@@ -35,8 +35,9 @@ export async function initCluster(files: ServerFiles, user: string, password: st
  * Starts the server and resolves once it accepts connections. It runs in its own process group,
  * so a Ctrl-C in the terminal reaches only the app, which stops it last, after its own connections.
  */
-export async function startServer(files: ServerFiles, port: number): Promise<ChildProcess> {
-  const child = spawnAs(files, 'postgres', ['-D', files.clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], true);
+export async function startServer(files: ServerFiles, port: number, settings: Record<string, string> = {}): Promise<ChildProcess> {
+  const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const child = spawnAs(files, 'postgres', ['-D', files.clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...flags], true);
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -1,29 +1,33 @@
 import { DataSource } from 'typeorm';
-import { seedLevels } from '../levels/seed-levels';
 import { dataSourceOptions } from './data-source-options';
 import { connectWhenReachable, WaitOptions } from './wait-for-database';
 
-export interface PreparedDatabase {
-  migrationsRun: string[];
-  levelTiersChanged: number;
-}
+/** What a module puts in the database after the migrations (e.g. the level tiers), each by name: how many rows it changed. */
+export type DatabaseSeeds<K extends string> = Record<K, (db: DataSource) => Promise<number>>;
+
+export type PreparedDatabase<K extends string = never> = { migrationsRun: string[] } & Record<K, number>;
 
 /** One key for every instance of the service: whoever holds it migrates and seeds, the others wait. */
 export const PREPARE_LOCK_KEY = 7_340_912_001;
 
 /**
- * Brings a database to the current schema and seeds the tiers: what start-up, the CLI and the tests
- * share. Runs under a session advisory lock, so instances started together on an empty database
+ * Brings a database to the current schema and runs the seeds the caller composes (database/ knows
+ * no module: see prepare-app-database.ts). Runs under a session advisory lock, so instances started together on an empty database
  * take turns (the later ones find nothing left to do); the lock goes with the session if the
  * holder dies. pg-boss's own schema is installed by the app's JobsService under pg-boss's lock.
  */
-export async function prepareDatabase(url: string, wait: WaitOptions = {}): Promise<PreparedDatabase> {
+export async function prepareDatabase<K extends string = never>(
+  url: string,
+  options: { wait?: WaitOptions; seeds?: DatabaseSeeds<K> } = {},
+): Promise<PreparedDatabase<K>> {
+  const { wait = {}, seeds = {} as DatabaseSeeds<K> } = options;
   const db = await connectWhenReachable(() => new DataSource(dataSourceOptions(url)).initialize(), wait);
   try {
     return await underPrepareLock(db, async () => {
       const ran = await db.runMigrations({ transaction: 'each' });
-      const levelTiersChanged = await seedLevels(db);
-      return { migrationsRun: ran.map((m) => m.name), levelTiersChanged };
+      const seeded = {} as Record<K, number>;
+      for (const [name, seed] of Object.entries(seeds) as Array<[K, (db: DataSource) => Promise<number>]>) seeded[name] = await seed(db);
+      return { migrationsRun: ran.map((m) => m.name), ...seeded };
     });
   } finally {
     await db.destroy();

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser } from '../auth/core/auth-user';
 import { AppException } from '../common/errors/app.exception';
 import { IdempotencyService, IdempotentRequest } from './idempotency.service';
 

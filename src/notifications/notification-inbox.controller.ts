@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { JwtAuthGuard } from '../auth/guards/jwt-auth.guard';
+import { AuthUser } from '../auth/core/auth-user';
+import { CurrentUser } from '../auth/core/current-user.decorator';
+import { JwtAuthGuard } from '../auth/core/guards/jwt-auth.guard';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { InboxQueryDto, NotificationPageDto } from './dto/notification-inbox.dto';
 import { NotificationInboxService } from './notification-inbox.service';

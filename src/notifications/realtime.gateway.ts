@@ -1,15 +1,15 @@
+import { Inject } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { AccessTokenPayload, AuthUser } from '../auth/auth-user';
-import { TokenService } from '../auth/token.service';
 import { scrapeSources } from '../metrics/metrics';
 import { ServerToClientEvents, userRoom } from './realtime-events';
 import { RealtimeService } from './realtime.service';
+import { SOCKET_AUTHENTICATOR, SocketAuthenticator, SocketSession } from './socket-authenticator';
 import { SocketSessions } from './socket-sessions';
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 type RealtimeSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
-type SocketData = { user?: AuthUser; claims?: AccessTokenPayload };
+type SocketData = { session?: SocketSession };
 
 /**
  * Server-to-client only: each socket joins its own `user-{id}` room and nothing else. There
@@ -18,7 +18,7 @@ type SocketData = { user?: AuthUser; claims?: AccessTokenPayload };
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true } })
 export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGatewayConnection<RealtimeSocket> {
   constructor(
-    private readonly tokens: TokenService,
+    @Inject(SOCKET_AUTHENTICATOR) private readonly authenticator: SocketAuthenticator,
     private readonly realtime: RealtimeService,
     private readonly sessions: SocketSessions,
   ) {}
@@ -26,11 +26,10 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
   afterInit(server: RealtimeServer): void {
     // Refusing in a middleware gives the client a `connect_error`, not a connect then a drop.
     server.use((socket, next) => {
-      this.tokens.verify(socket.handshake.auth?.token).then(
-        (verified) => {
-          if (!verified) return next(new Error('unauthorized'));
-          socket.data.user = verified.user;
-          socket.data.claims = verified.claims;
+      this.authenticator.authenticate(socket.handshake.auth?.token).then(
+        (session) => {
+          if (!session) return next(new Error('unauthorized'));
+          socket.data.session = session;
           next();
         },
         // The account could not be read (database down): refused, the client retries.
@@ -43,12 +42,12 @@ export class RealtimeGateway implements OnGatewayInit<RealtimeServer>, OnGateway
   }
 
   handleConnection(socket: RealtimeSocket): void {
-    const user = socket.data.user;
-    if (!user) {
+    const session = socket.data.session;
+    if (!session) {
       socket.disconnect(true);
       return;
     }
-    void socket.join(userRoom(user.id));
+    void socket.join(userRoom(session.userId));
     this.sessions.track(socket);
     this.sendResync(socket);
   }

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeService } from './realtime.service';
-import { SocketSessions } from './socket-sessions';
 
+/** How services reach Socket.IO clients; the gateway itself is RealtimeGatewayModule. */
 @Global()
-@Module({ providers: [RealtimeService, RealtimeGateway, SocketSessions], exports: [RealtimeService] })
+@Module({ providers: [RealtimeService], exports: [RealtimeService] })
 export class RealtimeModule {}

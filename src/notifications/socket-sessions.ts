@@ -1,13 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { AccessTokenPayload, AuthUser } from '../auth/auth-user';
-import { SessionValidator } from '../auth/session-validator';
+import { SOCKET_AUTHENTICATOR, SocketAuthenticator, SocketSession } from './socket-authenticator';
 
 /** How often each instance re-checks its sockets' tokens: a demotion by the CLI, or a change on another instance, lands within this plus a query. */
 export const SOCKET_SWEEP_MS = 2_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
-type TrackedSocket = Pick<Socket, 'id' | 'disconnect' | 'once'> & { data: { claims?: AccessTokenPayload; user?: AuthUser } };
+type TrackedSocket = Pick<Socket, 'id' | 'disconnect' | 'once'> & { data: { session?: SocketSession } };
 
 /**
  * Keeps open sockets honest to their tokens: each is dropped when its token expires (a timer
@@ -21,12 +20,12 @@ export class SocketSessions implements OnModuleDestroy {
   private sweeper?: NodeJS.Timeout;
   private sweeping = false;
 
-  constructor(private readonly sessions: SessionValidator) {}
+  constructor(@Inject(SOCKET_AUTHENTICATOR) private readonly authenticator: SocketAuthenticator) {}
 
   track(socket: TrackedSocket): void {
-    const claims = socket.data.claims;
-    if (!claims || !socket.data.user) return void socket.disconnect(true);
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, claims.exp * 1000 - Date.now())));
+    const session = socket.data.session;
+    if (!session) return void socket.disconnect(true);
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, session.expiresAt - Date.now())));
     expiry.unref();
     this.sockets.set(socket.id, socket);
     socket.once('disconnect', () => {
@@ -42,7 +41,7 @@ export class SocketSessions implements OnModuleDestroy {
     this.sweeping = true;
     try {
       const sockets = [...this.sockets.values()];
-      const valid = await this.sessions.stillValid(sockets.map((s) => ({ claims: s.data.claims!, user: s.data.user! })));
+      const valid = await this.authenticator.stillValid(sockets.map((s) => s.data.session!));
       let dropped = 0;
       sockets.forEach((socket, i) => {
         if (valid[i]) return;

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { AdminOnly } from '../auth/guards/admin-only.decorator';
-import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/guards/jwt-auth.guard';
+import { AuthUser } from '../auth/core/auth-user';
+import { CurrentUser } from '../auth/core/current-user.decorator';
+import { AdminOnly } from '../auth/core/guards/admin-only.decorator';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/core/guards/jwt-auth.guard';
 import { RequestId } from '../common/http/request-id.decorator';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ApiErrors, ApiIdempotencyKey } from '../openapi/api-errors.decorator';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PointBalanceEntity } from './entities/point-balance.entity';
+import { PointTransactionEntity } from './entities/point-transaction.entity';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
@@ -11,7 +14,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [LevelsModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,

@@ -44,10 +44,7 @@ export class PurchaseRewardsService {
     if (!isAttributed(chain.referral)) return;
     const first = await this.convert(purchase, chain, chain.referral);
     const awards = planAwards(this.rules, purchase, chain, first);
-    for (const [i, award] of awards.entries()) {
-      if (i > 0 && this.rules.awardDelayMs > 0) await sleep(this.rules.awardDelayMs);
-      await this.award(purchase, award);
-    }
+    for (const award of awards) await this.award(purchase, award);
     await this.settlement.settle({ purchaseId: purchase.id });
   }
 
@@ -124,8 +121,4 @@ export class PurchaseRewardsService {
       }
     }, { contentionKey: award.userId });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

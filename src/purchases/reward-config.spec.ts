@@ -25,7 +25,6 @@ describe('reward rules configuration', () => {
       commissionWindowMonths: 12,
       holdingDays: 0,
       jobExpireSeconds: 300,
-      awardDelayMs: 0,
     });
   });
 
@@ -65,7 +64,6 @@ describe('reward rules configuration', () => {
     ['REWARD_COMMISSION_WINDOW_MONTHS', '-3'],
     ['REWARD_HOLDING_DAYS', '400'],
     ['PURCHASE_JOB_EXPIRE_SECONDS', '0'],
-    ['PURCHASE_AWARD_DELAY_MS', '100000'],
     ['JOBS_SUPERVISE_INTERVAL_SECONDS', '0'],
   ])('refuses %s=%j, naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });

@@ -11,7 +11,6 @@ const rules: RewardRules = {
   commissionWindowMonths: 12,
   holdingDays: 0,
   jobExpireSeconds: 300,
-  awardDelayMs: 0,
 };
 
 const link = (fields: Partial<ChainLink> = {}): ChainLink => ({

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReferralEntity } from './entities/referral.entity';
 import { FraudModule } from '../fraud/fraud.module';
 import { ClickRecorderService } from './click-recorder.service';
 import { REFERRAL_CODE_GENERATOR, randomReferralCodeGenerator } from './referral-code.generator';
@@ -14,7 +17,7 @@ import { ReferralsService } from './referrals.service';
 import { ShortLinkController } from './short-link.controller';
 
 @Module({
-  imports: [FraudModule],
+  imports: [TypeOrmModule.forFeature([ReferralEntity]), FraudModule, UsersModule],
   controllers: [ReferralsController, ShortLinkController],
   providers: [
     ReferralsService,

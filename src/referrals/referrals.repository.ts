@@ -18,7 +18,6 @@ export interface ReferralClick {
   at: Date;
 }
 
-export type SetCodeResult = 'set' | 'unchanged' | 'missing';
 
 @Injectable()
 export class ReferralsRepository {
@@ -53,34 +52,17 @@ export class ReferralsRepository {
   }
 
   /**
-   * Links the referee to the referrer and counts it, in one statement; the referrer's new total.
+   * Counts a referee the users module has just linked to this referrer; the referrer's new total.
    * active_referrals is not touched: it counts referees with a recent purchase (ReferralConversionService).
    */
-  async attribute(manager: EntityManager, refereeId: string, referrerId: string): Promise<number> {
+  async countReferral(manager: EntityManager, referrerId: string): Promise<number> {
     const [row] = await manager.query(
-      `WITH referee AS (
-         UPDATE users SET referred_by_id = $2, updated_at = now() WHERE id = $1 AND referred_by_id IS NULL RETURNING id
-       )
-       INSERT INTO referral_stats AS s (user_id, total_referrals, last_referral_at)
-       SELECT $2, 1, now() WHERE EXISTS (SELECT 1 FROM referee)
+      `INSERT INTO referral_stats AS s (user_id, total_referrals, last_referral_at) VALUES ($1, 1, now())
        ON CONFLICT (user_id) DO UPDATE SET total_referrals = s.total_referrals + 1, last_referral_at = now(), updated_at = now()
        RETURNING s.total_referrals`,
-      [refereeId, referrerId],
+      [referrerId],
     );
-    if (!row) throw new Error(`referee ${refereeId} is missing or already attributed`);
     return row.total_referrals;
-  }
-
-  /** Throws a 23505 QueryFailedError when another user holds the code. */
-  async setReferralCode(userId: string, code: string): Promise<SetCodeResult> {
-    const [rows] = await this.db.query(
-      `UPDATE users SET referral_code = $2, updated_at = now()
-        WHERE id = $1 AND deleted_at IS NULL AND referral_code IS DISTINCT FROM $2 RETURNING id`,
-      [userId, code],
-    );
-    if (rows.length > 0) return 'set';
-    const [exists] = await this.db.query(`SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
-    return exists ? 'unchanged' : 'missing';
   }
 
   /** One multi-row INSERT for a batch of clicks. */

@@ -5,6 +5,7 @@ import { FraudService } from '../fraud/fraud.service';
 import { InTx } from '../database/unit-of-work';
 import { DomainEvent } from '../notifications/realtime-events';
 import { maskEmail } from '../users/email-canonical';
+import { UsersService } from '../users/users.service';
 import { normaliseReferralCode, REFERRAL_CODE_GENERATOR, ReferralCodeGenerator } from './referral-code.generator';
 import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -23,6 +24,7 @@ export class ReferralsService {
     @Inject(REFERRAL_CODE_GENERATOR) private readonly generator: ReferralCodeGenerator,
     private readonly repository: ReferralsRepository,
     private readonly fraud: FraudService,
+    private readonly users: UsersService,
   ) {}
 
   /** The live code `raw` names, trimmed and upper-cased; undefined when it names none. */
@@ -70,7 +72,10 @@ export class ReferralsService {
     if (verdict.status === 'flagged') input.tx.record('webhook-event', { type: 'referral.flagged', data });
     if (verdict.status === 'rejected') input.tx.record('webhook-event', { type: 'referral.rejected', data: { ...data, reviewerId: null } });
     if (verdict.status === 'rejected') return { referral };
-    const totalReferrals = await this.repository.attribute(manager, input.refereeId, referrer.id);
+    if (!(await this.users.setReferredBy(manager, input.refereeId, referrer.id))) {
+      throw new Error(`referee ${input.refereeId} is missing or already attributed`);
+    }
+    const totalReferrals = await this.repository.countReferral(manager, referrer.id);
     const event: DomainEvent<'referral-signup'> = {
       userId: referrer.id,
       event: 'referral-signup',
@@ -85,7 +90,7 @@ export class ReferralsService {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       const code = this.generator.next();
       try {
-        const result = await this.repository.setReferralCode(userId, code);
+        const result = await this.users.setReferralCode(userId, code);
         if (result === 'missing') throw new ReferralsException(ReferralsErrorCode.USER_NOT_FOUND, 'This account no longer exists');
         if (result === 'set') return { code, url: this.shortLink(code) };
       } catch (error) {

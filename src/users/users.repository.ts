@@ -27,6 +27,8 @@ export interface NewUser {
 }
 
 /** SQL over `users`. A plain class over a DataSource so the CLI can use it without the app. */
+export type SetCodeResult = 'set' | 'unchanged' | 'missing';
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly db: DataSource) {}
@@ -133,5 +135,26 @@ export class UsersRepository {
       [email.trim(), role],
     );
     return row ? { id: row.id, previousRole: row.previous_role } : null;
+  }
+
+  /** Records who referred the user, once: false when the user is missing or already attributed. */
+  async setReferredBy(manager: EntityManager, userId: string, referrerId: string): Promise<boolean> {
+    const [rows] = await manager.query(
+      `UPDATE users SET referred_by_id = $2, updated_at = now() WHERE id = $1 AND referred_by_id IS NULL RETURNING id`,
+      [userId, referrerId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Throws a 23505 QueryFailedError when another user holds the code. */
+  async setReferralCode(userId: string, code: string): Promise<SetCodeResult> {
+    const [rows] = await this.db.query(
+      `UPDATE users SET referral_code = $2, updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL AND referral_code IS DISTINCT FROM $2 RETURNING id`,
+      [userId, code],
+    );
+    if (rows.length > 0) return 'set';
+    const [exists] = await this.db.query(`SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
+    return exists ? 'unchanged' : 'missing';
   }
 }

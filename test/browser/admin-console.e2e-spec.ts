@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
 import { refer } from '../utils/purchase-webhooks';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestUser, TestUser } from '../utils/test-users';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
 import { freePort } from '../../src/database/embedded-database';
 import { MAIL_TRANSPORT } from '../../src/mail/mail-transport';
 import { MailOutbox } from '../utils/mail-outbox';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppInstance, startAppInstance } from '../utils/app-instance';
+import { AppProcess, startApp } from '../utils/app-process';
 import { deadline } from '../utils/deadline';
 import { committedChanges, coverage, seqOutOfOrder } from '../utils/event-coverage';
 import { httpCall } from '../utils/http-call';
@@ -23,7 +23,7 @@ const RULE = { graceMs: 10_000 };
 
 describe('two instances while their database fails under load', () => {
   let pg: OwnPostgres;
-  const apps: AppInstance[] = [];
+  const apps: AppProcess[] = [];
   const recorders: SocketRecorder[] = [];
   let users: LoadUsers;
 
@@ -35,7 +35,7 @@ describe('two instances while their database fails under load', () => {
       PURCHASE_JOB_EXPIRE_SECONDS: '10',
       JOBS_SUPERVISE_INTERVAL_SECONDS: '1',
     };
-    apps.push(...(await Promise.all([0, 1].map(() => startAppInstance({ databaseUrl: pg.url, env })))));
+    apps.push(...(await Promise.all([0, 1].map(() => startApp({ env: { DATABASE_URL: pg.url, LOG_LEVEL: 'warn', ...env }, tempDataDir: 'referral-points-app-' })))));
     users = await createLoadUsers(pg.url, apps[0].url, 6);
     recorders.push(
       await SocketRecorder.open('bob@1', users.bob.id, apps[0].url, users.bob.token),
@@ -56,7 +56,7 @@ describe('two instances while their database fails under load', () => {
     const budget = deadline(78_000, 10_000);
     const exits: string[] = [];
     const timeline: string[] = [];
-    apps.forEach((a, i) => void a.exit.then((e) => exits.push(`instance ${i + 1} exited (code ${e.code}, signal ${e.signal}) at +${e.at - started} ms`)));
+    apps.forEach((a, i) => void a.exited.then((e) => exits.push(`instance ${i + 1} exited (code ${e.code}, signal ${e.signal}) at +${e.at - started} ms`)));
 
     const load = new PointsLoad({
       instances: apps.map((a) => a.url),

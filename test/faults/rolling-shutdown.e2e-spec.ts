@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppInstance, startAppInstance } from '../utils/app-instance';
+import { AppProcess, startApp } from '../utils/app-process';
+import { awardPause } from '../utils/award-pause';
 import { committedChanges, coverage } from '../utils/event-coverage';
 import { httpCall } from '../utils/http-call';
 import { createLoadUsers, LoadUsers } from '../utils/load-users';
@@ -21,7 +22,7 @@ import { until } from '../utils/wait';
 const WEBHOOK_SECRET = 'rolling-webhook-secret-0123456789';
 
 describe('one instance stopped under keep-alive load', () => {
-  const apps: AppInstance[] = [];
+  const apps: AppProcess[] = [];
   const recorders: SocketRecorder[] = [];
   let users: LoadUsers;
   let url: string;
@@ -32,8 +33,8 @@ describe('one instance stopped under keep-alive load', () => {
     apps.push(
       ...(await Promise.all([
         // Reward jobs on A take a while, so that some are half-way when it is told to stop.
-        startAppInstance({ databaseUrl: url, env: { ...env, PURCHASE_AWARD_DELAY_MS: '250' } }),
-        startAppInstance({ databaseUrl: url, env }),
+        startApp({ env: { DATABASE_URL: url, LOG_LEVEL: 'warn', ...env, ...awardPause(250) }, tempDataDir: 'referral-points-app-' }),
+        startApp({ env: { DATABASE_URL: url, LOG_LEVEL: 'warn', ...env }, tempDataDir: 'referral-points-app-' }),
       ])),
     );
     users = await createLoadUsers(url, apps[1].url, 4);
@@ -82,7 +83,7 @@ describe('one instance stopped under keep-alive load', () => {
     const errorMark = a.errors().length;
     sigtermAt = Date.now();
     a.child.kill('SIGTERM');
-    const exit = await Promise.race([a.exit, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+    const exit = await Promise.race([a.exited, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
     const exitMs = exit ? exit.at - sigtermAt : null;
     stopLoad = true;
     await running;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 import { databaseUrl } from '../../src/database/embedded-database';
-import { prepareDatabase } from '../../src/database/prepare-database';
+import { prepareAppDatabase } from '../../src/prepare-app-database';
 import { installJobSchema } from '../../src/jobs/install-job-schema';
 import { startTestPostgres } from './test-postgres';
 import { dropDatabases } from './test-databases';
@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
-  await prepareDatabase(databaseUrl(pg.url, template));
+  await prepareAppDatabase(databaseUrl(pg.url, template));
   // In the template, so that the cloned databases do not each install pg-boss on their first app start.
   await installJobSchema(databaseUrl(pg.url, template));
   log(`PostgreSQL from ${pg.source}; template ${template}`);

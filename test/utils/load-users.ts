@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
 import { httpCall } from './http-call';
 import { withClient } from './own-postgres';
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseUrl, EmbeddedDatabase, freePort, startEmbeddedDatabase } from '../../src/database/embedded-database';
-import { prepareDatabase } from '../../src/database/prepare-database';
+import { prepareAppDatabase } from '../../src/prepare-app-database';
 import { installJobSchema } from '../../src/jobs/install-job-schema';
+import { TEST_POSTGRES_SPEED } from '../setup/postgres-speed';
 
 export interface OwnPostgres {
   port: number;
@@ -23,7 +24,9 @@ export interface OwnPostgres {
 
 /**
  * A PostgreSQL of the test's own, for tests that kill backends or restart the server: never the
- * shared one. Commit timestamps are on, so a test can tell when each ledger entry committed.
+ * shared one. Commit timestamps are on, so a test can tell when each ledger entry committed; the
+ * speed settings are on too: killed backends and fast-shutdown restarts lose nothing committed
+ * (only a crash of the server or the machine could, which no test does).
  */
 export async function startOwnPostgres(database = 'faults'): Promise<OwnPostgres> {
   const dataDir = mkdtempSync(join(tmpdir(), 'referral-points-faults-'));
@@ -35,13 +38,14 @@ export async function startOwnPostgres(database = 'faults'): Promise<OwnPostgres
   await withClient(server.url, async (c) => {
     await c.query(`ALTER SYSTEM SET track_commit_timestamp = on`);
     await c.query(`ALTER SYSTEM SET max_connections = 200`);
+    for (const [name, value] of Object.entries(TEST_POSTGRES_SPEED)) await c.query(`ALTER SYSTEM SET ${name} = '${value}'`);
   });
   await server.stop();
   server = await startEmbeddedDatabase({ dataDir, port });
   const adminUrl = server.url;
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
   const url = databaseUrl(adminUrl, database);
-  await prepareDatabase(url);
+  await prepareAppDatabase(url);
   await installJobSchema(url);
 
   let running = true;

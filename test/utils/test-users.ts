@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TokenService } from '../../src/auth/token.service';
+import { TokenService } from '../../src/auth/core/token.service';
 import { UserRole } from '../../src/users/entities/user.entity';
 
 export interface TestUser {

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { UserRole } from '../../auth/core/user-role';
 
-export type UserRole = 'user' | 'admin';
+export type { UserRole };
 
 @Entity('users')
 export class UserEntity {

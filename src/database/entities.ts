@@ -1,8 +1,0 @@
-import { PendingSignupEntity } from '../auth/entities/pending-signup.entity';
-import { LevelConfigEntity } from '../levels/entities/level-config.entity';
-import { PointBalanceEntity } from '../points/entities/point-balance.entity';
-import { PointTransactionEntity } from '../points/entities/point-transaction.entity';
-import { ReferralEntity } from '../referrals/entities/referral.entity';
-import { UserEntity } from '../users/entities/user.entity';
-
-export const entities = [UserEntity, ReferralEntity, PointTransactionEntity, PointBalanceEntity, LevelConfigEntity, PendingSignupEntity];
