@@ -20,6 +20,7 @@ import { PurchasesModule } from './purchases/purchases.module';
 import { AdminModule } from './admin/admin.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -41,6 +42,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     AuthModule,
     PurchasesModule,
     AdminModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -10,7 +10,8 @@ import { dataSourceOptions } from './data-source-options';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: main.ts starts the embedded database first');
-        return dataSourceOptions(config.databaseUrl);
+        // Modules register their own entities (TypeOrmModule.forFeature) on top of database/entities.ts.
+        return { ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true };
       },
     }),
   ],

@@ -16,6 +16,7 @@ import { DropEmailCanonical1763700500400 } from '../../migrations/1763700500400-
 import { AddPointsSeq1763800100000 } from '../../migrations/1763800100000-AddPointsSeq';
 import { CreateAccountSecurity1763800400000 } from '../../migrations/1763800400000-CreateAccountSecurity';
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
+import { CreateWebhooks1763900300000 } from '../../migrations/1763900300000-CreateWebhooks';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   AddPointsSeq1763800100000,
   CreateAccountSecurity1763800400000,
   ContestedSignups1763800400100,
+  CreateWebhooks1763900300000,
 ];

@@ -1,0 +1,62 @@
+/**
+ * The event types of API.md's "Outbound webhooks" and the `data` each carries: ids, amounts and
+ * balances a receiver needs, never an email, a password hash or a discount code.
+ */
+export interface PointBalancesAfter {
+  total: number;
+  available: number;
+  pending: number;
+  debt: number;
+}
+
+interface ReferralParties {
+  referralId: string;
+  referrerId: string;
+  refereeId: string;
+}
+
+/** One ledger entry; `amount` is signed as in the ledger. */
+interface PointsMovement {
+  userId: string;
+  transactionId: string;
+  amount: number;
+  balanceAfter: PointBalancesAfter;
+}
+
+export interface WebhookEventMap {
+  'referral.created': ReferralParties & { status: 'pending' | 'flagged' };
+  'referral.flagged': ReferralParties & { reasons: string[] };
+  'referral.approved': ReferralParties & { status: 'pending' | 'converted' };
+  'referral.rejected': ReferralParties;
+  'referral.converted': ReferralParties & { purchaseId: string | null };
+  'points.earned': PointsMovement & { source: string; status: 'posted' | 'pending'; purchaseId: string | null };
+  'points.spent': PointsMovement & { source: string; redemptionId: string | null };
+  'points.clawed_back': PointsMovement & { purchaseId: string | null; debtAdded: number };
+  'points.expired': PointsMovement & { expiredAt: string };
+  'level.changed': { userId: string; previousLevel: number; level: number; levelName: string; direction: 'up' | 'down' };
+  'redemption.created': { redemptionId: string; userId: string; transactionId: string; type: string; value: number; points: number };
+  'webhook.test': { endpointId: string; message: string };
+}
+
+export type WebhookEventType = keyof WebhookEventMap;
+
+/** What `WebhookOutbox.record` takes: a type and its data, checked against each other. */
+export type WebhookEventInput = { [K in WebhookEventType]: { type: K; data: WebhookEventMap[K] } }[WebhookEventType];
+
+/** The types an endpoint can subscribe to (`webhook.test` goes only to the endpoint tested). */
+export const SUBSCRIBABLE_EVENT_TYPES = [
+  'referral.created',
+  'referral.flagged',
+  'referral.approved',
+  'referral.rejected',
+  'referral.converted',
+  'points.earned',
+  'points.spent',
+  'points.clawed_back',
+  'points.expired',
+  'level.changed',
+  'redemption.created',
+] as const satisfies readonly Exclude<WebhookEventType, 'webhook.test'>[];
+
+export const ALL_EVENTS = '*';
+export const TEST_EVENT_TYPE = 'webhook.test' satisfies WebhookEventType;
