@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { isPublicAddress } from './address-policy';
 import { HostResolver, WEBHOOK_HOST_RESOLVER } from './webhook-policy';
 import { WebhooksErrorCode, WebhooksException } from './webhook.exception';
+
+/** An admin waits at most this for the name of a new URL to resolve. */
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 /**
  * The SSRF guard: https only in production, and no address that is not public (every A/AAAA
@@ -73,7 +77,7 @@ export class WebhookUrlGuard {
 
   private async addressesOf(host: string): Promise<string[]> {
     try {
-      const answers = await this.resolve(host);
+      const answers = await Promise.race([this.resolve(host), sleep(RESOLVE_TIMEOUT_MS).then(() => [])]);
       if (answers.length > 0) return answers.map((a) => a.address);
     } catch {
       // answered below
