@@ -26,9 +26,12 @@ export class WebhookJobs implements OnModuleInit {
         retryDelay: this.policy.retryDelaySeconds,
         retryBackoff: true,
         retryDelayMax: this.policy.retryDelayMaxSeconds,
-        expireInSeconds: Math.ceil(this.policy.timeoutMs / 1000) + 50,
+        expireInSeconds: 2 * Math.ceil(this.policy.timeoutMs / 1000) + 40,
       },
-      // One at a time per worker slot: a receiver that hangs for its 10 s holds up only its own slot.
+      // pg-boss fetches continuously only while batches come back full, and never at batch size 1
+      // (one job per worker per poll). A batch runs one job after the other, so it stays small: a
+      // receiver that hangs for its 10 s holds up one slot and at most one other delivery.
+      batchSize: 2,
       localConcurrency: 8,
       handle: (data, job) => this.delivery.deliver(data, job),
     });
