@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSerializable } from '../src/database/serializable';
 import { registry } from '../src/metrics/metrics';
 import { WebhookEventInput } from '../src/webhooks/webhook-events';
+import { WebhookJobs } from '../src/webhooks/webhook-jobs';
 import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
 import { DEFAULT_DELIVERY_POLICY, WEBHOOK_DELIVERY_POLICY } from '../src/webhooks/webhook-policy';
 import { createTestApp, TestApp } from './utils/test-app';
@@ -185,6 +186,23 @@ describe('outbound webhook deliveries', () => {
     expect(JSON.parse(w.body).data.endpointId).toBe(id);
     await new Promise((done) => setTimeout(done, 500));
     expect(other.received.filter((x) => JSON.parse(x.body).type === 'webhook.test')).toHaveLength(0);
+  });
+
+  it('keeps the delivery log 30 days: the daily cleanup removes older deliveries and events only', async () => {
+    const r = await receiver();
+    const { id } = await endpoint(r.url);
+    const userId = randomUUID();
+    await record([earned(userId)]);
+    await until(() => deliveries(id), (items) => items[0]?.status === 'succeeded');
+    const [old] = await ds.query(`INSERT INTO webhook_events (type, data, created_at, dispatched_at) VALUES ('points.earned', '{}', now() - interval '31 days', now() - interval '31 days') RETURNING id`);
+    await ds.query(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, created_at) VALUES ($1, $2, 'succeeded', now() - interval '31 days')`, [id, old.id]);
+    expect(await deliveries(id)).toHaveLength(2);
+    await t.app.get(WebhookJobs).cleanup();
+    const log = await deliveries(id);
+    expect(log).toHaveLength(1);
+    expect(log[0].status).toBe('succeeded');
+    const [{ count }] = await ds.query(`SELECT count(*)::int AS count FROM webhook_events WHERE id = $1 OR data->>'userId' = $2`, [old.id, userId]);
+    expect(count).toBe(1);
   });
 
   describe('auto-disable', () => {

@@ -38,7 +38,12 @@ export class WebhookJobs implements OnModuleInit {
     this.jobs.register<object>({
       name: WEBHOOK_CLEANUP_JOB,
       schedule: '40 3 * * *',
-      handle: async () => void (await this.deliveries.deleteOlderThan(this.policy.retentionDays)),
+      handle: () => this.cleanup(),
     });
+  }
+
+  /** The daily job: the delivery log (and the events) older than the retention. */
+  async cleanup(): Promise<void> {
+    await this.deliveries.deleteOlderThan(this.policy.retentionDays);
   }
 }
