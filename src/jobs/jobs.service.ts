@@ -44,6 +44,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.started().send(name, data, manager ? { ...rest, db: transactionDb(manager) } : rest);
   }
 
+  /** Enqueues many jobs of one queue in one statement, in the transaction of `manager`. */
+  async sendMany<T extends object>(name: string, jobs: Array<{ id?: string; data: T }>, manager: EntityManager): Promise<void> {
+    if (jobs.length > 0) await this.started().insert(name, jobs, { db: transactionDb(manager), returnId: false });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,

@@ -92,9 +92,14 @@ export class WebhookDeliveriesRepository {
     );
   }
 
+  /**
+   * Every delivery of an endpoint ends here, so while it is healthy its row is written at most
+   * about once a second (lastDeliveryAt is that coarse) instead of serialising the workers on it.
+   */
   async recordSuccess(manager: EntityManager, endpointId: string): Promise<void> {
     await manager.query(
-      `UPDATE webhook_endpoints SET failure_streak = 0, failing_since = NULL, last_delivery_at = now() WHERE id = $1`,
+      `UPDATE webhook_endpoints SET failure_streak = 0, failing_since = NULL, last_delivery_at = now()
+        WHERE id = $1 AND (failure_streak <> 0 OR last_delivery_at IS NULL OR last_delivery_at < now() - interval '1 second')`,
       [endpointId],
     );
   }

@@ -63,8 +63,8 @@ export class WebhookDeliveryService {
     const lastTry = job.retryCount >= this.policy.retryLimit;
     const { disabled, events } = await this.dataSource.transaction(async (m) => {
       if (result.ok) {
-        await this.deliveries.recordSuccess(m, delivery.endpointId);
         await this.deliveries.recordAttempt(m, deliveryId, result, 'succeeded');
+        await this.deliveries.recordSuccess(m, delivery.endpointId);
         return { disabled: null, events: [] };
       }
       const disabled = await this.deliveries.recordFailure(m, delivery.endpointId, {

@@ -41,7 +41,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   async dispatchOnce(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const { events, deliveries } = await this.deliveries.fanOut(m, BATCH);
-      for (const deliveryId of deliveries) await this.jobs.send(WEBHOOK_DELIVERY_JOB, { deliveryId }, { manager: m, id: deliveryId });
+      // The job's id is the delivery's: a job can never be queued twice for one delivery.
+      await this.jobs.sendMany(WEBHOOK_DELIVERY_JOB, deliveries.map((deliveryId) => ({ id: deliveryId, data: { deliveryId } })), m);
       return events;
     });
   }
