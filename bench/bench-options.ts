@@ -9,13 +9,13 @@ export interface BenchOptions {
   purchaseEvents: number;
 }
 
-const USAGE = `usage: npm run bench -- [--duration 6] [--rounds 3] [--only 1,2,3,4,5] [--users 100000] [--leaderboard-users 1000000] [--purchase-events 10000]`;
+const USAGE = `usage: npm run bench -- [--duration 6] [--rounds 3] [--only 1,2,3,4,5,6] [--users 100000] [--leaderboard-users 1000000] [--purchase-events 10000]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
     duration: 6,
     rounds: 3,
-    only: [1, 2, 3, 4, 5],
+    only: [1, 2, 3, 4, 5, 6],
     users: 100_000,
     leaderboardUsers: 1_000_000,
     purchaseEvents: 10_000,
@@ -37,7 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--purchase-events': options.purchaseEvents = positive(); break;
       case '--only': {
         const list = (value ?? '').split(',').map(Number);
-        if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 5)) throw new Error(`--only takes scenario numbers 1..5\n${USAGE}`);
+        if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 6)) throw new Error(`--only takes scenario numbers 1..6\n${USAGE}`);
         options.only = list;
         i++;
         break;

@@ -11,6 +11,7 @@ import { purchaseEvents } from './scenarios/purchase-events';
 import { reads } from './scenarios/reads';
 import { shortLinks } from './scenarios/short-links';
 import { uncontendedAwards } from './scenarios/uncontended-awards';
+import { webhookOutbox } from './scenarios/webhook-outbox';
 
 const SCENARIOS: Record<number, { title: string; run: Scenario }> = {
   1: { title: 'uncontended awards', run: uncontendedAwards },
@@ -18,6 +19,7 @@ const SCENARIOS: Record<number, { title: string; run: Scenario }> = {
   3: { title: 'purchase events', run: purchaseEvents },
   4: { title: 'reads', run: reads },
   5: { title: 'short links', run: shortLinks },
+  6: { title: 'webhook outbox', run: webhookOutbox },
 };
 
 async function main(): Promise<void> {

@@ -24,6 +24,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -48,6 +49,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     PurchasesModule,
     AdminModule,
     AuditModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -50,10 +50,9 @@ export class ReferralReviewService {
         after: { status: reviewed.status },
         details: note === undefined ? {} : { note },
       });
-      tx.record('webhook-event', {
-        type: decision === 'approve' ? 'referral.approved' : 'referral.rejected',
-        data: { referralId, referrerId: reviewed.referrerId, refereeId: reviewed.refereeId, status: reviewed.status, reviewerId: reviewer.id },
-      });
+      const parties = { referralId, referrerId: reviewed.referrerId, refereeId: reviewed.refereeId };
+      if (reviewed.status === 'rejected') tx.record('webhook-event', { type: 'referral.rejected', data: parties });
+      else tx.record('webhook-event', { type: 'referral.approved', data: { ...parties, status: reviewed.status === 'converted' ? 'converted' : 'pending' } });
       for (const purchaseId of await this.settlement.heldPurchases(tx, referralId)) await this.settlement.settle({ tx, purchaseId });
       return (await this.repository.findOne(tx.manager, referralId))!;
     });

@@ -6,8 +6,11 @@ export const AUDIT_ACTIONS = [
   'referral.rejected',
   'user.promoted',
   'user.demoted',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditTargetType = 'user' | 'referral';
+export type AuditTargetType = 'user' | 'referral' | 'webhook';

@@ -26,6 +26,8 @@ export interface AppConfig {
   rewards: RewardRules;
   jobSuperviseIntervalSeconds: number;
   metricsToken?: string;
+  /** `secretKey`: WEBHOOK_SECRET_KEY, else JWT_SECRET (the webhook secrets' encryption key is derived from it). */
+  webhooks: { secretKey: string; allowPrivateUrls: boolean };
 }
 
 /** The purchase reward rules (issue 5), one typed object; percents are kept as basis points. */
@@ -44,13 +46,14 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
   const vars = validateEnvironment(env);
   const dataDir = resolve(vars.DATA_DIR ?? '.data');
   const publicUrl = stripSlash(vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`);
+  const jwtSecret = vars.JWT_SECRET ?? developmentSecret(dataDir);
   return {
     nodeEnv: vars.NODE_ENV,
     port: vars.PORT,
     databaseUrl: vars.DATABASE_URL,
     publicUrl,
     frontendUrl: stripSlash(vars.FRONTEND_URL ?? publicUrl),
-    jwtSecret: vars.JWT_SECRET ?? developmentSecret(dataDir),
+    jwtSecret,
     smtpUrl: vars.SMTP_URL,
     mailFrom: vars.MAIL_FROM ?? 'Referrals <no-reply@localhost>',
     purchaseWebhookSecret: vars.PURCHASE_WEBHOOK_SECRET,
@@ -83,6 +86,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
     },
     jobSuperviseIntervalSeconds: vars.JOBS_SUPERVISE_INTERVAL_SECONDS,
     metricsToken: vars.METRICS_TOKEN,
+    webhooks: { secretKey: vars.WEBHOOK_SECRET_KEY ?? jwtSecret, allowPrivateUrls: vars.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
   };
 }
 

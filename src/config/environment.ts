@@ -199,6 +199,18 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
+
+  /** Key material for the webhook secrets at rest; unset: derived from JWT_SECRET. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** Lets webhook URLs resolve to loopback, private and link-local addresses (tests, local setups). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_URLS = 'false';
 }
 
 export class ConfigurationError extends Error {

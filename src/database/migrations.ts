@@ -18,10 +18,11 @@ import { CreateAccountSecurity1763800400000 } from '../../migrations/17638004000
 import { ContestedSignups1763800400100 } from '../../migrations/1763800400100-ContestedSignups';
 import { CreatePointBalances1763900000000 } from '../../migrations/1763900000000-CreatePointBalances';
 import { CreatePointsLevel1763900000100 } from '../../migrations/1763900000100-CreatePointsLevel';
-import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
-import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 import { CreatePurchaseAwards1763900100010 } from '../../migrations/1763900100010-CreatePurchaseAwards';
 import { CreateReferralStats1763900100020 } from '../../migrations/1763900100020-CreateReferralStats';
+import { CreateWebhooks1763900300000 } from '../../migrations/1763900300000-CreateWebhooks';
+import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
+import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -45,8 +46,9 @@ export const migrations = [
   ContestedSignups1763800400100,
   CreatePointBalances1763900000000,
   CreatePointsLevel1763900000100,
-  CreateAuditLog1763900400000,
-  IndexAdminLookups1763900400001,
   CreatePurchaseAwards1763900100010,
   CreateReferralStats1763900100020,
+  CreateWebhooks1763900300000,
+  CreateAuditLog1763900400000,
+  IndexAdminLookups1763900400001,
 ];

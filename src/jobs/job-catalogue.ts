@@ -26,7 +26,9 @@ export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobP
 
 export interface JobDeclaration {
   name: JobName;
-  options: JobOptions | ((config: AppConfig) => JobOptions);
+  /** Options that depend on the configuration or on the worker's own injected settings are a function of them. */
+   
+  options: JobOptions | ((config: AppConfig, worker: any) => JobOptions);
 }
 
 const JOB_HANDLER = Symbol('job-handler');
@@ -34,7 +36,7 @@ const JOB_HANDLER = Symbol('job-handler');
 /**
  * Makes the method the worker of queue `name`: JobsService finds it on any provider and starts
  * it on every instance. Throwing fails the job and pg-boss retries it, so handlers must be
- * idempotent. Options that depend on the configuration are a function of it.
+ * idempotent.
  */
 export function OnJob<N extends JobName>(name: N, options: JobDeclaration['options'] = {}) {
   return <M extends JobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {

@@ -58,11 +58,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         const declaration = jobDeclarationOf(instance[method]);
         if (!declaration) continue;
         if (this.definitions.has(declaration.name)) throw new Error(`job ${declaration.name} has two workers`);
-        const options = typeof declaration.options === 'function' ? declaration.options(this.config) : declaration.options;
+        const options = typeof declaration.options === 'function' ? declaration.options(this.config, instance) : declaration.options;
         const handler = instance[method] as Worker['handle'];
         this.definitions.set(declaration.name, { ...options, name: declaration.name, handle: (data, job) => handler.call(instance, data, job) });
       }
     }
+  }
+
+  /** Enqueues many jobs of one queue in one statement, committed (or rolled back) with `tx`. */
+  async sendMany<N extends JobName>(name: N, jobs: Array<{ id?: string; data: JobPayloads[N] }>, { tx }: Required<InTx>): Promise<void> {
+    if (jobs.length > 0) await this.started().insert(name, jobs as Array<{ id?: string; data: object }>, { db: transactionDb(tx.manager), returnId: false });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundEvent } from '../common/events/outbound-events';
+import { WebhookEventInput } from '../common/events/outbound-events';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -19,6 +19,8 @@ interface EntryOptions extends InTx {
   metadata?: Metadata;
   idempotencyKey: string;
   description?: string;
+  /** The purchase the entry belongs to, named in its outbound event. */
+  purchaseId?: string;
 }
 
 export interface AddPointsOptions extends EntryOptions {
@@ -34,6 +36,7 @@ export interface SpendOptions extends EntryOptions {
 export interface SettleOptions extends InTx {
   /** The key of the held entry. */
   idempotencyKey: string;
+  purchaseId?: string;
 }
 
 export interface LedgerResult {
@@ -102,7 +105,7 @@ export class PointsService {
         throw new PointsException(PointsErrorCode.TRANSACTION_NOT_PENDING, `The entry is ${outcome.existing.status}, not pending`);
       }
       const delta = to === 'posted' ? outcome.entry.amount : -outcome.entry.amount;
-      return this.changed(tx, outcome, delta);
+      return this.changed(tx, outcome, delta, o.purchaseId);
     });
   }
 
@@ -133,14 +136,14 @@ export class PointsService {
         }
         const type = input.type;
         tx.afterCommit(() => ledgerWrites.inc({ type }));
-        return this.changed(tx, outcome, outcome.entry.amount);
+        return this.changed(tx, outcome, outcome.entry.amount, o.purchaseId);
       },
       { contentionKey: o.userId },
     );
   }
 
   /** Records the events of a change; a level reached is also stored as a notification. */
-  private async changed(tx: Tx, outcome: WriteOutcome, delta: number): Promise<LedgerResult> {
+  private async changed(tx: Tx, outcome: WriteOutcome, delta: number, purchaseId?: string): Promise<LedgerResult> {
     const entry = outcome.entry!;
     const before = outcome.before!;
     const after = outcome.after!;
@@ -152,12 +155,18 @@ export class PointsService {
       event: 'points-updated',
       payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
     });
-    const webhook = outboundEventOf(entry, delta, after);
+    const webhook = outboundEventOf(entry, delta, before, after, purchaseId ?? null);
     if (webhook) tx.record('webhook-event', webhook);
     if (after.level !== before.level) {
       tx.record('webhook-event', {
         type: 'level.changed',
-        data: { userId, previousLevel: before.level, level: after.level, levelName: outcome.levelName, total: after.total },
+        data: {
+          userId,
+          previousLevel: before.level,
+          level: after.level,
+          levelName: outcome.levelName ?? `Level ${after.level}`,
+          direction: after.level > before.level ? 'up' : 'down',
+        },
       });
     }
     if (after.level > before.level) {
@@ -176,23 +185,24 @@ export class PointsService {
   }
 }
 
-/** A posted move of points, as the product's other systems see it; a hold or a void moves nothing spendable. */
-function outboundEventOf(entry: LedgerEntry, delta: number, after: Balances): OutboundEvent | null {
-  if (entry.status !== 'posted') return null;
-  const balances = { available: after.available, total: after.total, pending: after.pending, debt: after.debt };
-  const data = { userId: entry.userId, entryId: entry.id, amount: Math.abs(delta), source: entry.source, entryType: entry.type, balances };
+/**
+ * A move of points as the product's other systems see it (API.md, Outbound webhooks): a credit is
+ * earned when written (held: `pending`) and again when released (`posted`); a void moves nothing.
+ */
+function outboundEventOf(entry: LedgerEntry, delta: number, before: Balances, after: Balances, purchaseId: string | null): WebhookEventInput | null {
+  const balanceAfter = { total: after.total, available: after.available, pending: after.pending, debt: after.debt };
+  const moved = { userId: entry.userId, transactionId: entry.id, amount: entry.amount, balanceAfter };
   switch (entry.type) {
     case 'earn':
     case 'refund':
-      return delta > 0 ? { type: 'points.earned', data } : null;
+      if (entry.status === 'voided' || delta <= 0) return null;
+      return { type: 'points.earned', data: { ...moved, source: entry.source, status: entry.status === 'pending' ? 'pending' : 'posted', purchaseId } };
     case 'spend':
-      return { type: 'points.spent', data };
+      return { type: 'points.spent', data: { ...moved, source: entry.source, redemptionId: null } };
     case 'expire':
-      return { type: 'points.expired', data };
+      return { type: 'points.expired', data: { ...moved, expiredAt: entry.createdAt.toISOString() } };
     case 'clawback':
-      return { type: 'points.clawed_back', data };
-    default:
-      return null;
+      return { type: 'points.clawed_back', data: { ...moved, purchaseId, debtAdded: Math.max(after.debt - before.debt, 0) } };
   }
 }
 

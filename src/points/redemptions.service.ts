@@ -46,15 +46,7 @@ export class RedemptionsService {
         const reward = await this.redemptions.insert(tx.manager, { userId, transactionId: spent.transaction.id, type, value: amount });
         tx.record('webhook-event', {
           type: 'redemption.created',
-          data: {
-            redemptionId: reward.id,
-            userId,
-            entryId: spent.transaction.id,
-            type,
-            value: amount,
-            code: reward.code,
-            balances: spent.balances && { available: spent.balances.available, total: spent.balances.total, pending: spent.balances.pending, debt: spent.balances.debt },
-          },
+          data: { redemptionId: reward.id, userId, transactionId: spent.transaction.id, type, value: amount, points: amount },
         });
         const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
         await this.notifications.create({ tx, userId, type: 'redemption-done', title: 'Redemption done', message: `You redeemed ${amount} points for ${what}.` });

@@ -77,8 +77,8 @@ export class OrderSettlementService {
       if (purchase.refundedAmount === purchase.amount || reviews.includes('rejected')) state = 'voided';
       else if (award.due && !reviews.includes('flagged')) state = 'posted';
       if (state !== 'held') {
-        if (state === 'posted') await this.points.releasePending({ tx, idempotencyKey: award.key });
-        else await this.points.voidPending({ tx, idempotencyKey: award.key });
+        if (state === 'posted') await this.points.releasePending({ tx, idempotencyKey: award.key, purchaseId: purchase.id });
+        else await this.points.voidPending({ tx, idempotencyKey: award.key, purchaseId: purchase.id });
         const moved = await this.repository.settleAward(m, award.id, state);
         if (moved && state === 'posted' && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, award.amount);
       }
@@ -107,6 +107,7 @@ export class OrderSettlementService {
         refundedAmount: purchase.refundedAmount,
       },
       idempotencyKey: clawbackKey(purchase.id, award.role, award.level, purchase.refundedAmount),
+      purchaseId: purchase.id,
       description: `Refund of order ${purchase.orderId.slice(0, 200)}`,
     });
     const linked = await this.repository.linkClawback(m, {

@@ -60,7 +60,7 @@ export class PurchaseRewardsService {
       if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
       tx.record('webhook-event', {
         type: 'referral.converted',
-        data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id, orderId: purchase.orderId },
+        data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
       });
       const earned = planAwards(this.rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
       const points = earned.reduce((sum, a) => sum + a.amount, 0);
@@ -98,6 +98,7 @@ export class PurchaseRewardsService {
           source: award.source,
           metadata,
           idempotencyKey: award.key,
+          purchaseId: purchase.id,
           hold,
           description: award.description,
         });

@@ -67,11 +67,14 @@ export class ReferralsService {
       reasons: verdict.reasons,
     });
     const referral = { status: verdict.status, reasons: [...verdict.reasons] };
-    const data = { referralId, referrerId: referrer.id, refereeId: input.refereeId, status: verdict.status, reasons: referral.reasons };
-    input.tx.record('webhook-event', { type: 'referral.created', data });
-    if (verdict.status === 'flagged') input.tx.record('webhook-event', { type: 'referral.flagged', data });
-    if (verdict.status === 'rejected') input.tx.record('webhook-event', { type: 'referral.rejected', data: { ...data, reviewerId: null } });
-    if (verdict.status === 'rejected') return { referral };
+    const parties = { referralId, referrerId: referrer.id, refereeId: input.refereeId };
+    // Refused at sign-up (a self-referral): it never became a referral anyone could see.
+    if (verdict.status === 'rejected') {
+      input.tx.record('webhook-event', { type: 'referral.rejected', data: parties });
+      return { referral };
+    }
+    input.tx.record('webhook-event', { type: 'referral.created', data: { ...parties, status: verdict.status } });
+    if (verdict.status === 'flagged') input.tx.record('webhook-event', { type: 'referral.flagged', data: { ...parties, reasons: referral.reasons } });
     if (!(await this.users.setReferredBy(manager, input.refereeId, referrer.id))) {
       throw new Error(`referee ${input.refereeId} is missing or already attributed`);
     }

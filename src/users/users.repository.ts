@@ -137,6 +137,11 @@ export class UsersRepository {
     return row ? { id: row.id, previousRole: row.previous_role } : null;
   }
 
+  async activeAdminIds(manager: EntityManager = this.db.manager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL`);
+    return rows.map((r) => r.id);
+  }
+
   /** Records who referred the user, once: false when the user is missing or already attributed. */
   async setReferredBy(manager: EntityManager, userId: string, referrerId: string): Promise<boolean> {
     const [rows] = await manager.query(

@@ -46,6 +46,11 @@ export class UsersService {
     return this.users.resetPassword(manager, userId, passwordHash);
   }
 
+  /** Whoever holds the admin role now (admin notifications). */
+  activeAdminIds(manager?: EntityManager): Promise<string[]> {
+    return this.users.activeAdminIds(manager);
+  }
+
   /** Who referred the user, set once at attribution; false when already set or the user is missing. */
   setReferredBy(manager: EntityManager, userId: string, referrerId: string): Promise<boolean> {
     return this.users.setReferredBy(manager, userId, referrerId);

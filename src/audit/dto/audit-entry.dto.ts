@@ -7,7 +7,7 @@ export class AuditActorDto {
 }
 
 export class AuditTargetDto {
-  @ApiProperty({ enum: ['user', 'referral'] }) type: string;
+  @ApiProperty({ enum: ['user', 'referral', 'webhook'] }) type: string;
   @ApiProperty({ maxLength: 255 }) id: string;
 }
 

@@ -1,8 +1,52 @@
 /**
- * The events the product's other systems can subscribe to (API.md, Outbound webhooks). A change
- * records them in its unit of work; the webhooks module writes them to its outbox before commit.
+ * The event types of API.md's "Outbound webhooks" and the `data` each carries: ids, amounts and
+ * balances a receiver needs, never an email, a password hash or a discount code. A change records
+ * them in its unit of work (`tx.record('webhook-event', …)`); the webhooks module writes them to
+ * its outbox before commit.
  */
-export const OUTBOUND_EVENT_TYPES = [
+export interface PointBalancesAfter {
+  total: number;
+  available: number;
+  pending: number;
+  debt: number;
+}
+
+interface ReferralParties {
+  referralId: string;
+  referrerId: string;
+  refereeId: string;
+}
+
+/** One ledger entry; `amount` is signed as in the ledger. */
+interface PointsMovement {
+  userId: string;
+  transactionId: string;
+  amount: number;
+  balanceAfter: PointBalancesAfter;
+}
+
+export interface WebhookEventMap {
+  'referral.created': ReferralParties & { status: 'pending' | 'flagged' };
+  'referral.flagged': ReferralParties & { reasons: string[] };
+  'referral.approved': ReferralParties & { status: 'pending' | 'converted' };
+  'referral.rejected': ReferralParties;
+  'referral.converted': ReferralParties & { purchaseId: string | null };
+  'points.earned': PointsMovement & { source: string; status: 'posted' | 'pending'; purchaseId: string | null };
+  'points.spent': PointsMovement & { source: string; redemptionId: string | null };
+  'points.clawed_back': PointsMovement & { purchaseId: string | null; debtAdded: number };
+  'points.expired': PointsMovement & { expiredAt: string };
+  'level.changed': { userId: string; previousLevel: number; level: number; levelName: string; direction: 'up' | 'down' };
+  'redemption.created': { redemptionId: string; userId: string; transactionId: string; type: string; value: number; points: number };
+  'webhook.test': { endpointId: string; message: string };
+}
+
+export type WebhookEventType = keyof WebhookEventMap;
+
+/** What `WebhookOutbox.record` takes: a type and its data, checked against each other (`webhook.test` is the admin API's). */
+export type WebhookEventInput = { [K in Exclude<WebhookEventType, 'webhook.test'>]: { type: K; data: WebhookEventMap[K] } }[Exclude<WebhookEventType, 'webhook.test'>];
+
+/** The types an endpoint can subscribe to (`webhook.test` goes only to the endpoint tested). */
+export const SUBSCRIBABLE_EVENT_TYPES = [
   'referral.created',
   'referral.flagged',
   'referral.approved',
@@ -14,18 +58,13 @@ export const OUTBOUND_EVENT_TYPES = [
   'points.expired',
   'level.changed',
   'redemption.created',
-] as const;
+] as const satisfies readonly Exclude<WebhookEventType, 'webhook.test'>[];
 
-export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
-
-/** `data` carries ids and amounts, never a password hash or an email the contract masks elsewhere. */
-export interface OutboundEvent {
-  type: OutboundEventType;
-  data: Record<string, unknown>;
-}
+export const ALL_EVENTS = '*';
+export const TEST_EVENT_TYPE = 'webhook.test' satisfies WebhookEventType;
 
 declare module '../../database/unit-of-work' {
   interface RecordedEffects {
-    'webhook-event': OutboundEvent;
+    'webhook-event': WebhookEventInput;
   }
 }
