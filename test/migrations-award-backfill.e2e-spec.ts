@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreatePurchaseAwards1763900100010 } from '../migrations/1763900100010-CreatePurchaseAwards';
+import { CreateReferralStats1763900100020 } from '../migrations/1763900100020-CreateReferralStats';
 import { databaseUrl } from '../src/database/embedded-database';
 import { migrations } from '../src/database/migrations';
 
@@ -83,7 +84,8 @@ describe('migrations: purchase_awards and referral_stats backfill', () => {
     expect(legacy.n).toBe(450);
 
     await db.destroy();
-    db = await source(migrations).initialize();
+    // Up to this branch's two migrations, so that undoing the last two undoes exactly them.
+    db = await source(migrations.slice(0, migrations.indexOf(CreateReferralStats1763900100020) + 1)).initialize();
     await db.runMigrations();
 
     const awards = await db.query(

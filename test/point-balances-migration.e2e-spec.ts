@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { databaseUrl } from '../src/database/embedded-database';
+import { CreatePointsLevel1763900000100 } from '../migrations/1763900000100-CreatePointsLevel';
+import { migrations } from '../src/database/migrations';
 
 /** The schema of users' points columns, their checks and triggers, compared before and after a round trip. */
 async function usersShape(db: DataSource) {
@@ -26,7 +28,9 @@ describe('moving balances into point_balances', () => {
   beforeAll(async () => {
     admin = await new DataSource({ type: 'postgres', url: inject('pgAdminUrl') }).initialize();
     await admin.query(`CREATE DATABASE ${name}`);
-    db = await new DataSource(dataSourceOptions(databaseUrl(inject('pgAdminUrl'), name))).initialize();
+    // Migrated up to the points level function, so that undoing the last two undoes exactly this move.
+    const upTo = migrations.slice(0, migrations.indexOf(CreatePointsLevel1763900000100) + 1);
+    db = await new DataSource({ ...dataSourceOptions(databaseUrl(inject('pgAdminUrl'), name)), migrations: upTo }).initialize();
     await db.runMigrations({ transaction: 'each' });
     await db.undoLastMigration({ transaction: 'each' }); // points_level
     await db.undoLastMigration({ transaction: 'each' }); // point_balances
