@@ -31,6 +31,8 @@ export interface AddPointsOptions extends EntryOptions {
 
 export interface SpendOptions extends EntryOptions {
   type?: 'spend' | 'expire';
+  /** The redemption the spend pays for, named in its outbound event. */
+  redemptionId?: string;
 }
 
 export interface SettleOptions extends InTx {
@@ -109,7 +111,7 @@ export class PointsService {
     });
   }
 
-  private async write(o: EntryOptions, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
+  private async write(o: EntryOptions & { redemptionId?: string }, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
     checkKey(o.idempotencyKey);
     if (!isUuid(o.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
     const input: EntryInput = {
@@ -136,14 +138,14 @@ export class PointsService {
         }
         const type = input.type;
         tx.afterCommit(() => ledgerWrites.inc({ type }));
-        return this.changed(tx, outcome, outcome.entry.amount, o.purchaseId);
+        return this.changed(tx, outcome, outcome.entry.amount, o.purchaseId, o.redemptionId);
       },
       { contentionKey: o.userId },
     );
   }
 
   /** Records the events of a change; a level reached is also stored as a notification. */
-  private async changed(tx: Tx, outcome: WriteOutcome, delta: number, purchaseId?: string): Promise<LedgerResult> {
+  private async changed(tx: Tx, outcome: WriteOutcome, delta: number, purchaseId?: string, redemptionId?: string): Promise<LedgerResult> {
     const entry = outcome.entry!;
     const before = outcome.before!;
     const after = outcome.after!;
@@ -155,7 +157,7 @@ export class PointsService {
       event: 'points-updated',
       payload: { available: after.available, total: after.total, pending: after.pending, debt: after.debt, delta, transactionId: entry.id, seq },
     });
-    const webhook = outboundEventOf(entry, delta, before, after, purchaseId ?? null);
+    const webhook = outboundEventOf(entry, delta, before, after, purchaseId ?? null, redemptionId ?? null);
     if (webhook) tx.record('webhook-event', webhook);
     if (after.level !== before.level) {
       tx.record('webhook-event', {
@@ -189,7 +191,14 @@ export class PointsService {
  * A move of points as the product's other systems see it (API.md, Outbound webhooks): a credit is
  * earned when written (held: `pending`) and again when released (`posted`); a void moves nothing.
  */
-function outboundEventOf(entry: LedgerEntry, delta: number, before: Balances, after: Balances, purchaseId: string | null): WebhookEventInput | null {
+function outboundEventOf(
+  entry: LedgerEntry,
+  delta: number,
+  before: Balances,
+  after: Balances,
+  purchaseId: string | null,
+  redemptionId: string | null,
+): WebhookEventInput | null {
   const balanceAfter = { total: after.total, available: after.available, pending: after.pending, debt: after.debt };
   const moved = { userId: entry.userId, transactionId: entry.id, amount: entry.amount, balanceAfter };
   switch (entry.type) {
@@ -198,7 +207,7 @@ function outboundEventOf(entry: LedgerEntry, delta: number, before: Balances, af
       if (entry.status === 'voided' || delta <= 0) return null;
       return { type: 'points.earned', data: { ...moved, source: entry.source, status: entry.status === 'pending' ? 'pending' : 'posted', purchaseId } };
     case 'spend':
-      return { type: 'points.spent', data: { ...moved, source: entry.source, redemptionId: null } };
+      return { type: 'points.spent', data: { ...moved, source: entry.source, redemptionId } };
     case 'expire':
       return { type: 'points.expired', data: { ...moved, expiredAt: entry.createdAt.toISOString() } };
     case 'clawback':

@@ -21,13 +21,13 @@ export function newDiscountCode(): string {
 @Injectable()
 export class RedemptionsRepository {
   /** Records the reward inside the redemption's transaction; a discount code is unique across all rewards. */
-  async insert(m: EntityManager, r: { userId: string; transactionId: string; type: RewardType; value: number }): Promise<Redemption> {
+  async insert(m: EntityManager, r: { id: string; userId: string; transactionId: string; type: RewardType; value: number }): Promise<Redemption> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = r.type === 'discount-code' ? newDiscountCode() : null;
       const rows = await m.query(
-        `INSERT INTO reward_redemptions (user_id, transaction_id, type, value, code) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO reward_redemptions (id, user_id, transaction_id, type, value, code) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (code) DO NOTHING RETURNING id, type, value, code`,
-        [r.userId, r.transactionId, r.type, r.value, code],
+        [r.id, r.userId, r.transactionId, r.type, r.value, code],
       );
       if (rows.length === 1) return toRedemption(rows[0]);
     }

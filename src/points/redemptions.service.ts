@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -33,6 +34,8 @@ export class RedemptionsService {
     const key = ledgerKeyFor('redeem', userId, requestKey, { amount, type });
     const { result, reward } = await this.uow.run(
       async (tx) => {
+        // Drawn before the spend so that its points.spent event can name the redemption.
+        const redemptionId = randomUUID();
         const spent = await this.points.spend({
           tx,
           userId,
@@ -40,10 +43,11 @@ export class RedemptionsService {
           source: 'redeem',
           metadata: { reward: type },
           idempotencyKey: key,
+          redemptionId,
           description: `Redeemed for a ${REWARD_NAMES[type]}`,
         });
         if (spent.duplicate) return { result: spent, reward: (await this.redemptions.findByTransaction(tx.manager, spent.transaction.id))! };
-        const reward = await this.redemptions.insert(tx.manager, { userId, transactionId: spent.transaction.id, type, value: amount });
+        const reward = await this.redemptions.insert(tx.manager, { id: redemptionId, userId, transactionId: spent.transaction.id, type, value: amount });
         tx.record('webhook-event', {
           type: 'redemption.created',
           data: { redemptionId: reward.id, userId, transactionId: spent.transaction.id, type, value: amount, points: amount },
