@@ -115,8 +115,9 @@ describe.skipIf(!hasChromium)('the web app in Chromium, as a user', () => {
     expect(unread).toBe(0);
 
     await page.getByLabel('Show').selectOption('spend');
-    await page.locator('#history tbody tr').first().waitFor();
-    expect(await page.locator('#history tbody tr').count()).toBe(1);
+    // The filtered page replaces the unfiltered one when it arrives: wait for it, not for any row.
+    await expect.poll(() => page.locator('#history tbody tr').count()).toBe(1);
+    expect(await page.locator('#history tbody tr').textContent()).toContain('-60');
   });
 
   it('signs in, announces a wrong password, and keeps a signed-out visitor off the dashboard', async () => {

@@ -18,11 +18,10 @@ export function WebhookSecret({ endpoint, onDone }: { endpoint: CreatedWebhookEn
         <strong>You will not see this secret again.</strong> Store it in the receiving system before you leave this page; if it is lost, delete the
         endpoint and add a new one.
       </p>
-      <div class="copy-row">
-        <label for="webhook-secret" class="sr-only">
-          Signing secret
-        </label>
-        <input id="webhook-secret" class="code" readOnly value={endpoint.secret} onFocus={(e) => e.currentTarget.select()} data-testid="webhook-secret" />
+      <div class="secret-row">
+        <code id="webhook-secret" class="secret break" aria-label="Signing secret" data-testid="webhook-secret">
+          {endpoint.secret}
+        </code>
         <CopyButton text={endpoint.secret} label="Copy secret" />
       </div>
       <div class="actions">
