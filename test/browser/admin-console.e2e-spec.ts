@@ -113,6 +113,10 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await createTestUser(t.app, { name: 'Ulla Other', email: `ulla-${tag}@example.com` });
 
     await signIn(admin, '/dashboard/admin?tab=users');
+    const keys: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/points/admin/add') keys.push(r.headers()['idempotency-key']);
+    });
     await page.getByLabel('Email or user id').fill(`nobody-${tag}`);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText(`No user matches “nobody-${tag}”.`).waitFor();
@@ -121,6 +125,19 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await page.getByTestId('user-results-count').filter({ hasText: `1 user matching “una-${tag}”` }).waitFor();
     expect(await page.locator('.user-row').count()).toBe(1);
     await screenshots(page, 'admin-users');
+
+    // Results come 20 at a time; "Load more users" appends the next page.
+    for (let i = 0; i < 21; i++) await createTestUser(t.app, { name: `Many ${i}`, email: `many-${tag}-${i}@example.com` });
+    await page.getByLabel('Email or user id').fill(`many-${tag}`);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('user-results-count').filter({ hasText: `20+ users matching “many-${tag}”` }).waitFor();
+    await page.getByRole('button', { name: 'Load more users' }).click();
+    await page.getByTestId('user-results-count').filter({ hasText: `21 users matching “many-${tag}”` }).waitFor();
+    expect(await page.locator('.user-row').count()).toBe(21);
+    expect(await page.getByRole('button', { name: 'Load more users' }).count()).toBe(0);
+    await page.getByLabel('Email or user id').fill(`una-${tag}`);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('user-results-count').filter({ hasText: `1 user matching “una-${tag}”` }).waitFor();
 
     await page.locator('.user-row', { hasText: 'Una Adjusted' }).click();
     await page.getByRole('heading', { name: 'Una Adjusted' }).waitFor();
@@ -148,11 +165,16 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await page.getByLabel('Points to add or deduct').fill('-1000');
     await page.getByLabel('Reason').fill('Too much');
     await page.getByRole('button', { name: 'Apply adjustment' }).click();
-    await page.locator('#adjust [role=alert]').waitFor();
-    expect(await page.locator('#adjust [role=alert]').textContent()).not.toBe('');
+    await page.locator('#adjust').getByRole('alert').filter({ hasText: 'Only 250 points are available' }).waitFor();
     expect(await page.getByTestId('user-available').textContent()).toBe('250');
 
+    // Each adjustment carried its own Idempotency-Key.
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+
     await page.getByRole('button', { name: 'Back to the search' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('user-query');
     await page.locator('.user-row', { hasText: 'Una Adjusted' }).waitFor();
 
     await page.getByRole('tab', { name: 'Audit log' }).click();
