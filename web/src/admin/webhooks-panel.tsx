@@ -109,6 +109,7 @@ export function WebhooksPanel() {
                     onClick={() => setOpenLog(openLog === w.id ? null : w.id)}
                   >
                     {openLog === w.id ? 'Hide deliveries' : 'Deliveries'}
+                    <span class="sr-only"> of {w.url}</span>
                   </button>
                   <button
                     type="button"
@@ -123,7 +124,7 @@ export function WebhooksPanel() {
                       })
                     }
                   >
-                    Send test
+                    Send test<span class="sr-only"> to {w.url}</span>
                   </button>
                   <button
                     type="button"
@@ -137,9 +138,10 @@ export function WebhooksPanel() {
                     }
                   >
                     {w.enabled ? 'Disable' : 'Enable'}
+                    <span class="sr-only"> {w.url}</span>
                   </button>
                   <button type="button" class="danger-outline" disabled={busy === w.id} onClick={() => setDeleting(w)}>
-                    Delete
+                    Delete<span class="sr-only"> {w.url}</span>
                   </button>
                 </div>
                 {openLog === w.id ? <WebhookDeliveries endpointId={w.id} version={logVersion} onRefresh={list.reload} /> : null}
