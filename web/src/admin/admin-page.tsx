@@ -3,9 +3,13 @@ import { Alert } from '../ui/alert';
 import { Loading } from '../ui/card';
 import { Header, Main } from '../ui/layout';
 import { logout, useSession } from '../use-session';
+import './admin.css';
+import { AuditLog } from './audit-log';
 import { ComingSoon } from './coming-soon';
 import { FlaggedQueue } from './flagged-queue';
 import { Overview } from './overview';
+import { UsersPanel } from './users-panel';
+import { WebhooksPanel } from './webhooks-panel';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -79,10 +83,10 @@ export function AdminPage() {
             <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0} class="panel">
               {tab === 'overview' ? <Overview /> : null}
               {tab === 'flagged' ? <FlaggedQueue /> : null}
-              {tab === 'users' ? <ComingSoon what="User search, user details and point adjustments" /> : null}
+              {tab === 'users' ? <UsersPanel /> : null}
               {tab === 'rules' ? <ComingSoon what="Reward rules: the version in force, history and scheduled versions" /> : null}
-              {tab === 'webhooks' ? <ComingSoon what="Webhook endpoints, their deliveries and test events" /> : null}
-              {tab === 'audit' ? <ComingSoon what="The audit log of admin actions" /> : null}
+              {tab === 'webhooks' ? <WebhooksPanel /> : null}
+              {tab === 'audit' ? <AuditLog /> : null}
             </div>
           </>
         )}

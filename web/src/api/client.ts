@@ -1,7 +1,8 @@
 import { clearToken, deviceId, getToken } from './session';
 import type {
-  AdminReferral, Analytics, Leaderboard, MyPoints, NotificationPage, Page, PointTransaction,
-  RedeemResult, ReferralPage, RewardType, SessionResult, TransactionType, User,
+  AdminAddPointsResult, AdminReferral, AdminUser, AdminUserDetail, Analytics, AuditAction, AuditEntry, CreatedWebhookEndpoint,
+  Leaderboard, MyPoints, NotificationPage, Page, PointTransaction, RedeemResult, ReferralPage, RewardType, SessionResult,
+  TransactionType, User, WebhookDelivery, WebhookEndpoint,
 } from './types';
 
 /** API.md's error shape: `{ statusCode, code, message }`. */
@@ -93,6 +94,25 @@ export const api = {
     call<Page<AdminReferral>>('GET', '/api/admin/referrals', { query: { status: 'flagged', cursor, limit: 20 } }),
   reviewReferral: (id: string, decision: 'approve' | 'reject', note: string) =>
     call<AdminReferral>('POST', `/api/admin/referrals/${encodeURIComponent(id)}/${decision}`, note ? { body: { note } } : {}),
+
+  searchUsers: (query: string, cursor?: string | null) => call<Page<AdminUser>>('GET', '/api/admin/users', { query: { query, cursor, limit: 20 } }),
+  adminUser: (id: string) => call<AdminUserDetail>('GET', `/api/admin/users/${encodeURIComponent(id)}`),
+  adminUserTransactions: (id: string, cursor?: string | null) =>
+    call<Page<PointTransaction>>('GET', `/api/admin/users/${encodeURIComponent(id)}/transactions`, { query: { cursor, limit: 10 } }),
+  /** `key` is the Idempotency-Key: the caller keeps it while it retries the same adjustment. */
+  adjustPoints: (body: { userId: string; amount: number; reason: string }, key: string) =>
+    call<AdminAddPointsResult>('POST', '/api/points/admin/add', { body, headers: { 'Idempotency-Key': key } }),
+
+  webhooks: (cursor?: string | null) => call<Page<WebhookEndpoint>>('GET', '/api/admin/webhooks', { query: { cursor, limit: 20 } }),
+  createWebhook: (body: { url: string; events: string[]; description?: string }) => call<CreatedWebhookEndpoint>('POST', '/api/admin/webhooks', { body }),
+  updateWebhook: (id: string, body: { enabled?: boolean }) => call<WebhookEndpoint>('PATCH', `/api/admin/webhooks/${encodeURIComponent(id)}`, { body }),
+  deleteWebhook: (id: string) => call<void>('DELETE', `/api/admin/webhooks/${encodeURIComponent(id)}`),
+  webhookDeliveries: (id: string, cursor?: string | null) =>
+    call<Page<WebhookDelivery>>('GET', `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries`, { query: { cursor, limit: 20 } }),
+  testWebhook: (id: string) => call<{ eventId: string; deliveryId: string }>('POST', `/api/admin/webhooks/${encodeURIComponent(id)}/test`),
+
+  auditLog: (query: { action?: AuditAction | ''; targetId?: string; cursor?: string | null }) =>
+    call<Page<AuditEntry>>('GET', '/api/admin/audit-log', { query: { ...query, limit: 25 } }),
 };
 
 export function errorMessage(error: unknown): string {

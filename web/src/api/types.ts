@@ -166,3 +166,104 @@ export interface ServerEvents {
   'referral-signup': { refereeName: string; refereeEmail: string; totalReferrals: number };
   resync: { at: string };
 }
+
+export interface AdminUserPoints {
+  total: number;
+  available: number;
+  pending: number;
+  debt: number;
+  level: number;
+}
+
+export interface AdminUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  points: AdminUserPoints;
+  referralStats: ReferralStats;
+  referredBy: AdminReferralParty | null;
+  flagged: boolean;
+}
+
+export interface AdminUserDetail extends AdminUser {
+  referral: { status: ReferralStatus; reasons: string[]; referrer: AdminReferralParty } | null;
+}
+
+export interface AdminAddPointsResult {
+  transaction: PointTransaction;
+  points: { total: number; available: number; pending: number; level: number };
+}
+
+/** API.md "Outbound webhooks": the event types an endpoint can subscribe to; "*" is all of them. */
+export const WEBHOOK_EVENT_TYPES = [
+  'referral.created',
+  'referral.flagged',
+  'referral.approved',
+  'referral.rejected',
+  'referral.converted',
+  'points.earned',
+  'points.spent',
+  'points.clawed_back',
+  'points.expired',
+  'level.changed',
+  'redemption.created',
+] as const;
+
+export type WebhookDisabledReason = 'disabled-by-admin' | 'consecutive-failures' | 'failing-for-3-days';
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  disabledReason: WebhookDisabledReason | null;
+  failureStreak: number;
+  lastDeliveryAt: string | null;
+  createdAt: string;
+}
+
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  type: string;
+  attempt: number;
+  status: 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+  responseStatus: number | null;
+  durationMs: number | null;
+  error: string | null;
+  at: string;
+}
+
+/** API.md "Audit log": `?action=` accepts exactly these. */
+export const AUDIT_ACTIONS = [
+  'points.added',
+  'points.deducted',
+  'referral.approved',
+  'referral.rejected',
+  'user.promoted',
+  'user.demoted',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { id: string; email: string } | 'cli';
+  action: AuditAction;
+  target: { type: 'user' | 'referral' | 'webhook'; id: string };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  details: Record<string, unknown>;
+  requestId: string | null;
+}

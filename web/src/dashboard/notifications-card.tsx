@@ -1,31 +1,31 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, errorMessage } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessage } from '../api/client';
 import type { Notification } from '../api/types';
 import { formatDateTime } from '../format';
 import { Alert } from '../ui/alert';
 import { Card, Empty, Loading } from '../ui/card';
 import type { LiveNotification } from './points-page';
 
-type Inbox = { state: 'loading' } | { state: 'ready'; items: Notification[]; unread: number; nextCursor: string | null } | { state: 'absent' } | { state: 'error'; message: string };
+type Inbox = { items: Notification[]; unread: number; nextCursor: string | null };
 
-/** The inbox (`GET /api/notifications`) plus what arrives live; without the inbox API, only what arrived while the page is open. */
+/** The inbox (`GET /api/notifications`, with its unread count), fetched again when a notification arrives live. */
 export function NotificationsCard({ live, version }: { live: LiveNotification[]; version: number }) {
-  const [inbox, setInbox] = useState<Inbox>({ state: 'loading' });
+  const [inbox, setInbox] = useState<Inbox | null>(null);
+  // Pages after the first, fetched with "Show older"; dropped when the first page is fetched again.
+  const [older, setOlder] = useState<{ items: Notification[]; nextCursor: string | null } | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [seenLive, setSeenLive] = useState(0);
+  const [busy, setBusy] = useState(false);
 
-  // Without the inbox API there is nothing to fetch again: ask once, then show what arrives live.
-  const absent = useRef(false);
-  const load = async () => {
-    if (absent.current) return;
-    await api
+  const load = () =>
+    api
       .notifications({ limit: 20 })
-      .then((page) => setInbox({ state: 'ready', ...page }))
-      .catch((e) => {
-        absent.current = e instanceof ApiError && e.status === 404;
-        setInbox(absent.current ? { state: 'absent' } : { state: 'error', message: errorMessage(e) });
-      });
-  };
+      .then((page) => {
+        setInbox(page);
+        setOlder(null);
+        setLoadError(null);
+      })
+      .catch((e) => setLoadError(errorMessage(e)));
 
   useEffect(() => {
     void load();
@@ -41,11 +41,24 @@ export function NotificationsCard({ live, version }: { live: LiveNotification[];
     }
   };
 
-  const items: Array<Notification> =
-    inbox.state === 'ready'
-      ? [...live.filter((n) => !inbox.items.some((i) => i.id === n.id)).map((n) => ({ ...n, readAt: null })), ...inbox.items]
-      : live.map((n, i) => ({ ...n, readAt: i >= live.length - seenLive ? 'seen' : null }));
-  const unread = inbox.state === 'ready' ? inbox.unread : live.length - seenLive;
+  const cursor = older ? older.nextCursor : (inbox?.nextCursor ?? null);
+  const loadOlder = async () => {
+    if (!cursor) return;
+    setBusy(true);
+    try {
+      const page = await api.notifications({ cursor, limit: 20 });
+      setOlder((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // What arrived over the socket but is not in the last fetched page yet shows at once, unread.
+  const fresh = inbox ? live.filter((n) => !inbox.items.some((i) => i.id === n.id)).map((n) => ({ ...n, readAt: null })) : [];
+  const items: Notification[] = inbox ? [...fresh.reverse(), ...inbox.items, ...(older?.items ?? [])] : [];
+  const unread = inbox ? inbox.unread + fresh.length : 0;
 
   return (
     <Card
@@ -59,21 +72,20 @@ export function NotificationsCard({ live, version }: { live: LiveNotification[];
         ) : null
       }
     >
-      {inbox.state === 'loading' ? <Loading /> : null}
-      {inbox.state === 'error' ? <Alert kind="error">{inbox.message}</Alert> : null}
-      {error ? <Alert kind="error">{error}</Alert> : null}
-      {inbox.state !== 'loading' && items.length === 0 ? (
-        <Empty>{inbox.state === 'absent' ? 'Nothing new. Notifications show up here as they arrive while this page is open.' : 'No notifications yet.'}</Empty>
-      ) : null}
+      {!inbox && !loadError ? <Loading /> : null}
+      {loadError ? <Alert kind="error">{loadError}</Alert> : null}
+      <div aria-live="polite">{error ? <Alert kind="error">{error}</Alert> : null}</div>
+      {inbox && items.length === 0 ? <Empty>No notifications yet.</Empty> : null}
       {items.length > 0 ? (
         <ul class="notes">
           {items.map((n) => (
             <li key={n.id} class={n.readAt ? 'read' : 'unread'}>
               <strong>{n.title}</strong>
+              {n.readAt ? null : <span class="sr-only"> (unread)</span>}
               <p>{n.message}</p>
               <div class="note-foot">
                 <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
-                {inbox.state === 'ready' && !n.readAt ? (
+                {!n.readAt ? (
                   <button type="button" class="link" onClick={() => act(() => api.readNotification(n.id))}>
                     Mark as read<span class="sr-only">: {n.title}</span>
                   </button>
@@ -83,11 +95,18 @@ export function NotificationsCard({ live, version }: { live: LiveNotification[];
           ))}
         </ul>
       ) : null}
-      {unread > 0 ? (
-        <button type="button" class="secondary" onClick={() => (inbox.state === 'ready' ? act(() => api.readAllNotifications()) : setSeenLive(live.length))}>
-          Mark all as read
-        </button>
-      ) : null}
+      <div class="actions">
+        {unread > 0 ? (
+          <button type="button" class="secondary" onClick={() => act(() => api.readAllNotifications())}>
+            Mark all as read
+          </button>
+        ) : null}
+        {cursor ? (
+          <button type="button" class="link" onClick={loadOlder} disabled={busy}>
+            {busy ? 'Loading…' : 'Show older'}
+          </button>
+        ) : null}
+      </div>
     </Card>
   );
 }
