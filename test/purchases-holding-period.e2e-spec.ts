@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Clock } from '../src/common/clock';
 import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
 import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
+import { ManualClock } from './utils/manual-clock';
 import { until } from './utils/wait';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser } from './utils/test-users';
@@ -13,19 +15,27 @@ import { createTestUser } from './utils/test-users';
 const HOLDING_DAYS = 14;
 
 describe('a holding period makes every purchase award pending until a delayed job releases it', () => {
+  const clock = new ManualClock();
   let t: TestApp;
   let db: DataSource;
 
   beforeAll(async () => {
     const config = loadAppConfig();
     t = await createTestApp({
-      customize: (b) => b.overrideProvider(APP_CONFIG).useValue({ ...config, rewards: { ...config.rewards, holdingDays: HOLDING_DAYS } }),
+      customize: (b) =>
+        b
+          .overrideProvider(APP_CONFIG)
+          .useValue({ ...config, rewards: { ...config.rewards, holdingDays: HOLDING_DAYS } })
+          .overrideProvider(Clock)
+          .useValue(clock),
     });
     db = t.app.get(DataSource);
   });
   afterAll(() => t?.close());
 
   async function complete(userId: string) {
+    // Purchases are recorded at the real time: the settlement's clock starts there too.
+    clock.set(Date.now());
     const body = { orderId: `o-${randomUUID()}`, userId, amount: 10_000, currency: 'USD' };
     await signedPost(t.http, '/api/purchases/completed', body).expect(202);
     await until(async () => (await orderEntries(t.app, body.orderId)).length, (n) => n === 4);
@@ -34,13 +44,9 @@ describe('a holding period makes every purchase award pending until a delayed jo
     return { orderId: body.orderId, purchaseId: p.id as string };
   }
 
-  /** What the passing of the holding period looks like to the release job. */
-  async function elapse(orderId: string) {
-    await db.query(
-      `UPDATE purchase_awards SET release_after = now() - interval '1 second'
-        WHERE purchase_id = (SELECT id FROM purchases WHERE order_id = $1) AND release_after IS NOT NULL`,
-      [orderId],
-    );
+  /** The holding period passes for the settlement; every later settlement sees time moved on. */
+  function elapse(_orderId: string) {
+    clock.advance(HOLDING_DAYS * 86_400_000 + 1_000);
   }
 
   it('enqueues the release job with the purchase, due after the period, and keeps the awards pending until then', async () => {

@@ -7,11 +7,9 @@ import { recalcLevels } from '../points/level-recalc';
 import { levelTiers } from './level-tiers';
 import { seedLevels } from './seed-levels';
 
-// The real re-levelling, watched: the seed must leave point_balances to the points module.
-vi.mock('../points/level-recalc', async (original) => {
-  const real = await original<typeof import('../points/level-recalc')>();
-  return { recalcLevels: vi.fn(real.recalcLevels) };
-});
+// The real re-levelling, watched: the seed leaves point_balances to the points module.
+const relevel = vi.fn(recalcLevels);
+const seed = (db: DataSource, tiers?: ReturnType<typeof levelTiers>) => seedLevels(db, { tiers, tiersChanged: relevel });
 
 describe('seedLevels', () => {
   let db: DataSource;
@@ -20,7 +18,7 @@ describe('seedLevels', () => {
   });
   afterAll(() => db?.destroy());
   beforeEach(() => {
-    vi.mocked(recalcLevels).mockClear();
+    relevel.mockClear();
   });
 
   async function userWithTotal(total: number, level: number): Promise<string> {
@@ -34,10 +32,10 @@ describe('seedLevels', () => {
     const silver = await userWithTotal(600, 2);
     const negative = await userWithTotal(-50, 1);
     const cheaper = levelTiers().map((t) => (t.level === 3 ? { ...t, minPoints: 550 } : t));
-    await seedLevels(db, cheaper);
+    await seed(db, cheaper);
     expect(await levelOf(silver)).toBe(3);
     expect(await levelOf(negative)).toBe(1);
-    await seedLevels(db);
+    await seed(db);
     expect(await levelOf(silver)).toBe(2);
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM level_configs`);
     expect(n).toBe(levelTiers().length);
@@ -46,22 +44,22 @@ describe('seedLevels', () => {
   it('re-levels through the points module, only when tiers changed', async () => {
     const silver = await userWithTotal(600, 2);
     const [{ seq }] = await db.query(`SELECT seq::int AS seq FROM point_balances WHERE user_id = $1`, [silver]);
-    await seedLevels(db, levelTiers().map((t) => (t.level === 3 ? { ...t, minPoints: 600 } : t)));
-    expect(recalcLevels).toHaveBeenCalledTimes(1);
+    await seed(db, levelTiers().map((t) => (t.level === 3 ? { ...t, minPoints: 600 } : t)));
+    expect(relevel).toHaveBeenCalledTimes(1);
     expect(await levelOf(silver)).toBe(3);
     // A re-levelling moves no balance: points-updated's seq stays.
     expect((await db.query(`SELECT seq::int AS seq FROM point_balances WHERE user_id = $1`, [silver]))[0].seq).toBe(seq);
-    await seedLevels(db);
-    expect(recalcLevels).toHaveBeenCalledTimes(2);
-    await seedLevels(db);
-    expect(recalcLevels).toHaveBeenCalledTimes(2);
-    expect(readFileSync(join(__dirname, 'seed-levels.ts'), 'utf8')).not.toMatch(/point_balances|\busers\b/);
+    await seed(db);
+    expect(relevel).toHaveBeenCalledTimes(2);
+    await seed(db);
+    expect(relevel).toHaveBeenCalledTimes(2);
+    expect(readFileSync(join(__dirname, 'seed-levels.ts'), 'utf8')).not.toMatch(/point_balances|\busers\b|points\//);
   });
 
   it('writes nothing when the tiers did not change', async () => {
-    await seedLevels(db);
+    await seed(db);
     const before = await db.query(`SELECT level, xmin::text AS version FROM level_configs ORDER BY level`);
-    expect(await seedLevels(db)).toBe(0);
+    expect(await seed(db)).toBe(0);
     expect(await db.query(`SELECT level, xmin::text AS version FROM level_configs ORDER BY level`)).toEqual(before);
   });
 });

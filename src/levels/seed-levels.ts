@@ -1,14 +1,18 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { recalcLevels } from '../points/level-recalc';
 import { LevelTier, levelTiers } from './level-tiers';
+
+export interface SeedLevelsOptions {
+  /** Runs in the same transaction when tiers changed: the owner of the balances re-levels them (`level = points_level(total)`). */
+  tiersChanged: (m: EntityManager) => Promise<unknown>;
+  tiers?: LevelTier[];
+}
 
 /**
  * Upserts the repo's tiers and drops any the file no longer lists; running it twice changes nothing.
  * Returns how many tiers changed: start-up runs it on every boot, and when nothing changed it
- * writes no row and leaves the balances alone. When tiers changed, points re-levels the balances
- * (the ledger invariant `level = points_level(total)`) in the same transaction.
+ * writes no row and leaves the balances alone.
  */
-export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTier[] = levelTiers()): Promise<number> {
+export async function seedLevels(db: DataSource | EntityManager, { tiersChanged, tiers = levelTiers() }: SeedLevelsOptions): Promise<number> {
   const run = async (m: EntityManager) => {
     // Tiers may swap thresholds between runs; uniqueness is checked once all rows are in place.
     await m.query(`SET CONSTRAINTS level_configs_min_points_key DEFERRED`);
@@ -26,7 +30,7 @@ export async function seedLevels(db: DataSource | EntityManager, tiers: LevelTie
     );
     await m.query(`SET CONSTRAINTS level_configs_min_points_key IMMEDIATE`);
     const changed = (Array.isArray(deleted) ? deleted.length : 0) + written.length;
-    if (changed > 0) await recalcLevels(m);
+    if (changed > 0) await tiersChanged(m);
     return changed;
   };
   return db instanceof DataSource ? db.transaction(run) : run(db);

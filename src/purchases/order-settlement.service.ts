@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { PointSource } from '../points/entities/point-transaction.entity';
 import { PointsService } from '../points/points.service';
@@ -22,6 +23,7 @@ export class OrderSettlementService {
     private readonly repository: PurchasesRepository,
     private readonly points: PointsService,
     private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
     private readonly referralStats: ReferralStatsService,
   ) {}
 
@@ -40,10 +42,10 @@ export class OrderSettlementService {
       const tx = o.tx;
       const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
       if (!purchase) return;
-      for (const award of await this.repository.awardsOf(tx.manager, purchaseId)) await this.settleAward(tx, purchase, award);
+      for (const award of await this.repository.awardsOf(tx.manager, purchaseId, this.clock.now())) await this.settleAward(tx, purchase, award);
       return;
     }
-    const awards = await this.repository.awardsOf(this.dataSource.manager, purchaseId);
+    const awards = await this.repository.awardsOf(this.dataSource.manager, purchaseId, this.clock.now());
     const failed: string[] = [];
     for (const award of awards) {
       try {
@@ -64,7 +66,7 @@ export class OrderSettlementService {
   private async settleOneAward(tx: Tx, purchaseId: string, awardId: string): Promise<void> {
     const purchase = await this.repository.lock(tx.manager, purchaseId, 'update');
     if (!purchase) return;
-    const award = (await this.repository.awardsOf(tx.manager, purchaseId)).find((a) => a.id === awardId);
+    const award = (await this.repository.awardsOf(tx.manager, purchaseId, this.clock.now())).find((a) => a.id === awardId);
     if (award) await this.settleAward(tx, purchase, award);
   }
 

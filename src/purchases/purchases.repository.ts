@@ -113,16 +113,17 @@ export class PurchasesRepository {
   }
 
   /** Every award of the purchase with its ledger key, and whether a held award may be released now. */
-  async awardsOf(m: EntityManager, purchaseId: string): Promise<OrderAward[]> {
+  /** `at`: the time the holds are judged at (`due` once their release_after is reached). */
+  async awardsOf(m: EntityManager, purchaseId: string, at: Date): Promise<OrderAward[]> {
     const rows: Array<Record<string, any>> = await m.query(
       `SELECT a.id, a.ledger_entry_id, a.user_id, a.amount, a.state, a.role, a.level, a.held_for, a.release_after, a.clawed_back,
-              COALESCE(a.release_after <= now(), true) AS due, t.source, t.idempotency_key, pu.user_id AS referee_id
+              COALESCE(a.release_after <= $2::timestamptz, true) AS due, t.source, t.idempotency_key, pu.user_id AS referee_id
          FROM purchase_awards a
          JOIN point_transactions t ON t.id = a.ledger_entry_id
          JOIN purchases pu ON pu.id = a.purchase_id
         WHERE a.purchase_id = $1
         ORDER BY a.created_at, a.id`,
-      [purchaseId],
+      [purchaseId, at],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -1,7 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { ReferralReviewService } from '../../src/admin/referral-review.service';
+import { UnitOfWork } from '../../src/database/unit-of-work';
 import { PURCHASE_RELEASE_JOB } from '../../src/purchases/purchase-jobs';
+import { ReferralsService } from '../../src/referrals/referrals.service';
 import { signWebhookBody } from '../../src/purchases/webhook-signature.guard';
 import { createTestUser, TestUser } from './test-users';
 import { until } from './wait';
@@ -22,16 +25,32 @@ export function signedPost(http: TestAgent, path: string, body: unknown, signatu
 
 export type ReferralState = 'pending' | 'flagged' | 'rejected';
 
-/** Attributes `referee` to `referrer` the way sign-up does (referral row, referred_by_id, total_referrals). */
+/**
+ * Attributes `referee` to `referrer` through the service sign-up uses (ReferralsService.attributeSignup,
+ * with the real fraud rules): `flagged` by signing up from the referrer's IP, `rejected` by an
+ * admin rejecting that flagged referral; a `pending` one the rules flag (velocity) is approved by
+ * an admin, as it would be in the console. The referral's id.
+ */
 export async function refer(app: INestApplication, referrer: TestUser, referee: TestUser, status: ReferralState = 'pending'): Promise<string> {
   const db = app.get(DataSource);
-  const [row] = await db.query(
-    `INSERT INTO referrals (referrer_id, referee_id, code, status, reasons) VALUES ($1, $2, 'TESTCODE', $3, $4::jsonb) RETURNING id`,
-    [referrer.id, referee.id, status, JSON.stringify(status === 'pending' ? [] : ['SAME_IP'])],
+  const uow = app.get(UnitOfWork);
+  const referrals = app.get(ReferralsService);
+  const [owner] = await db.query(`SELECT referral_code, signup_ip FROM users WHERE id = $1`, [referrer.id]);
+  const code = owner.referral_code ?? (await referrals.generateCode(referrer.id)).code;
+  let ip: string | null = null;
+  if (status !== 'pending') {
+    ip = owner.signup_ip ?? '198.51.100.7';
+    if (!owner.signup_ip) await db.query(`UPDATE users SET signup_ip = $2 WHERE id = $1`, [referrer.id, ip]);
+  }
+  const { referral } = await uow.run((tx) =>
+    referrals.attributeSignup({ tx, refereeId: referee.id, refereeEmail: referee.email, refereeName: referee.name, code, ip, deviceId: null }),
   );
-  if (status !== 'rejected') {
-    await db.query(`UPDATE users SET referred_by_id = $2 WHERE id = $1`, [referee.id, referrer.id]);
-    await db.query(`INSERT INTO referral_stats AS s (user_id, total_referrals) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET total_referrals = s.total_referrals + 1`, [referrer.id]);
+  if (referral?.status !== 'pending' && referral?.status !== 'flagged') throw new Error(`the fraud rules refused the fixture's referral: ${referral?.status}`);
+  const [row] = await db.query(`SELECT id FROM referrals WHERE referee_id = $1`, [referee.id]);
+  const review = status === 'rejected' ? 'reject' : status === 'pending' && referral.status === 'flagged' ? 'approve' : null;
+  if (review) {
+    const admin = await createTestUser(app, { role: 'admin' });
+    await app.get(ReferralReviewService).review(row.id, review, { id: admin.id });
   }
   return row.id;
 }

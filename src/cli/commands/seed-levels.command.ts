@@ -1,4 +1,4 @@
-import { seedLevels } from '../../levels/seed-levels';
+import { seedAppLevels } from '../../seed-app-levels';
 import { underPrepareLock } from '../../database/prepare-database';
 import { CliCommand } from '../cli-command';
 
@@ -7,7 +7,7 @@ export const seedLevelsCommand: CliCommand = {
   usage: 'seed:levels',
   description: 'Upsert the level tiers from src/levels/level-tiers.json (idempotent)',
   async run({ dataSource }, _args, out) {
-    const changed = await underPrepareLock(dataSource, () => seedLevels(dataSource));
+    const changed = await underPrepareLock(dataSource, () => seedAppLevels(dataSource));
     out(changed ? `level tiers seeded: ${changed} changed` : 'level tiers already up to date');
     return 0;
   },
