@@ -6,6 +6,7 @@ import { loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
+import { PurchaseWorkersService } from '../src/purchases/purchase-workers.service';
 import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
 import { ManualClock } from './utils/manual-clock';
 import { until } from './utils/wait';
@@ -60,9 +61,16 @@ describe('a holding period makes every purchase award pending until a delayed jo
     expect(Number(job.days)).toBeGreaterThan(HOLDING_DAYS - 0.01);
     expect(Number(job.days)).toBeLessThan(HOLDING_DAYS + 0.01);
 
-    // Running the release early changes nothing.
-    await t.app.get(OrderSettlementService).settle({ purchaseId: purchaseId });
+    // Running the release early changes nothing, and the release job queues itself again for the holds' date.
+    await t.app.get(PurchaseWorkersService).release({ purchaseId });
     expect((await balances(t.app, referrer.id)).pending).toBe(600);
+    const [again] = await db.query(
+      `SELECT count(*)::int AS n, min(extract(epoch FROM start_after - now()) / 86400) AS days FROM pgboss.job
+        WHERE name = 'purchase-release' AND data->>'purchaseId' = $1`,
+      [purchaseId],
+    );
+    expect(again.n).toBe(2);
+    expect(Number(again.days)).toBeGreaterThan(HOLDING_DAYS - 0.01);
 
     await elapse(orderId);
     await t.app.get(OrderSettlementService).settle({ purchaseId: purchaseId });

@@ -32,7 +32,8 @@ export function isRetryableError(error: unknown): boolean {
 /**
  * Runs `work` in one SERIALIZABLE transaction and re-runs all of it after a serialization
  * failure or deadlock. `work` may run several times, so it must have no effect outside the
- * database (no socket emits, mails or HTTP calls): return what to publish and do it after.
+ * database (no socket emits, mails or HTTP calls). Writes use UnitOfWork, which runs this and
+ * hands what the work recorded to its sinks.
  */
 export async function runSerializable<T>(
   dataSource: DataSource,

@@ -110,8 +110,15 @@ export class UnitOfWork {
     }
   }
 
+  /** The work is committed: nothing here may turn it into an error the caller would retry. */
   private flushAfterCommit(tx: Attempt): void {
-    for (const hook of tx.hooks) hook();
+    for (const hook of tx.hooks) {
+      try {
+        hook();
+      } catch (error) {
+        this.logger.error({ err: error }, 'an after-commit hook failed; the change is committed');
+      }
+    }
     for (const [kind, items] of tx.recorded) {
       const sink = this.sinks.get(kind);
       if (!sink?.afterCommit || items.length === 0) continue;

@@ -27,7 +27,6 @@ export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobP
 export interface JobDeclaration {
   name: JobName;
   /** Options that depend on the configuration or on the worker's own injected settings are a function of them. */
-   
   options: JobOptions | ((config: AppConfig, worker: any) => JobOptions);
 }
 

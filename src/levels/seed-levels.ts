@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { runSerializable } from '../database/serializable';
 import { LevelTier, levelTiers } from './level-tiers';
 
 export interface SeedLevelsOptions {
@@ -33,5 +34,6 @@ export async function seedLevels(db: DataSource | EntityManager, { tiersChanged,
     if (changed > 0) await tiersChanged(m);
     return changed;
   };
-  return db instanceof DataSource ? db.transaction(run) : run(db);
+  // SERIALIZABLE like the ledger statements that read level_configs: a write racing the re-levelling is retried, not left on an old tier.
+  return db instanceof DataSource ? runSerializable(db, run) : run(db);
 }

@@ -9,7 +9,7 @@ import { PointsErrorCode, PointsException } from './points.exception';
 import { isUuid } from '../common/uuid';
 import { MAX_AMOUNT } from '../common/limits';
 
-export type Metadata = Record<string, unknown>;
+type Metadata = Record<string, unknown>;
 
 interface EntryOptions extends InTx {
   userId: string;

@@ -58,6 +58,14 @@ export class OrderSettlementService {
     if (failed.length > 0) throw new Error(`could not settle ${failed.length} award(s) of purchase ${purchaseId}: ${failed.join(', ')}`);
   }
 
+  /** When the order's next held award falls due (the release job's next run), if one is still waiting for its date. */
+  async nextRelease(purchaseId: string): Promise<Date | null> {
+    const now = this.clock.now();
+    const waiting = (await this.repository.awardsOf(this.dataSource.manager, purchaseId, now)).filter((a) => a.state === 'held' && !a.due);
+    const dates = waiting.map((a) => a.releaseAfter?.getTime()).filter((t): t is number => t !== undefined);
+    return dates.length > 0 ? new Date(Math.min(...dates)) : null;
+  }
+
   /** Purchases with awards held for this referral's review. */
   heldPurchases(tx: Tx, referralId: string): Promise<string[]> {
     return this.repository.purchasesHeldFor(tx.manager, referralId);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { OnJob } from '../jobs/job-catalogue';
+import { JobsService } from '../jobs/jobs.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { ACTIVE_REFERRALS_JOB, PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData, REFUND_SWEEP_JOB } from './purchase-jobs';
@@ -18,6 +19,7 @@ export class PurchaseWorkersService {
     private readonly settlement: OrderSettlementService,
     private readonly conversion: ReferralConversionService,
     private readonly sweep: RefundSweepService,
+    private readonly jobs: JobsService,
   ) {}
 
   // Jobs of different purchases run side by side; the ledger's SERIALIZABLE retries order their writes.
@@ -35,8 +37,12 @@ export class PurchaseWorkersService {
   }
 
   @OnJob(PURCHASE_RELEASE_JOB, (config) => ({ queue: purchaseQueue(config), batchSize: 10 }))
-  release({ purchaseId }: PurchaseJobData): Promise<void> {
-    return this.settlement.settle({ purchaseId });
+  async release({ purchaseId }: PurchaseJobData): Promise<void> {
+    await this.settlement.settle({ purchaseId });
+    // The job was timed by the database's clock, the holds are judged by this instance's: if they
+    // disagree (or a hold was set later), run again when the next hold falls due, not never.
+    const next = await this.settlement.nextRelease(purchaseId);
+    if (next) await this.jobs.send(PURCHASE_RELEASE_JOB, { purchaseId }, { startAfter: new Date(next.getTime() + 1_000) });
   }
 
   /** The backstop for a refund job that ran out of retries: its order is settled again daily. */

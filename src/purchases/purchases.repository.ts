@@ -112,8 +112,7 @@ export class PurchasesRepository {
     return { referral: link(1), parent: link(2) };
   }
 
-  /** Every award of the purchase with its ledger key, and whether a held award may be released now. */
-  /** `at`: the time the holds are judged at (`due` once their release_after is reached). */
+  /** Every award of the purchase with its ledger key, and whether a held award may be released at `at` (its release_after reached). */
   async awardsOf(m: EntityManager, purchaseId: string, at: Date): Promise<OrderAward[]> {
     const rows: Array<Record<string, any>> = await m.query(
       `SELECT a.id, a.ledger_entry_id, a.user_id, a.amount, a.state, a.role, a.level, a.held_for, a.release_after, a.clawed_back,

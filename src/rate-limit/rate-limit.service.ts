@@ -10,7 +10,6 @@ import { KNOWN_LOGIN_CLIENT, RATE_LIMIT_POLICIES, RateLimitPolicy } from './rate
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-/** Counters shared by every instance: in Redis when REDIS_URL is set, else in PostgreSQL. */
 const RATE_LIMITS_CLEANUP_JOB = 'rate-limits-cleanup';
 
 declare module '../jobs/job-catalogue' {
@@ -19,6 +18,7 @@ declare module '../jobs/job-catalogue' {
   }
 }
 
+/** Counters shared by every instance: in Redis when REDIS_URL is set, else in PostgreSQL. */
 @Injectable()
 export class RateLimitService implements OnModuleDestroy {
   private readonly logger = new Logger(RateLimitService.name);

@@ -6,8 +6,8 @@ import { ReferralsErrorCode, ReferralsException } from './referrals.exception';
 
 /**
  * The referral lifecycle after sign-up: conversion on the first purchase, review of flagged
- * referrals, and the referrer's converted/active counters. Every method runs in
- * the caller's transaction.
+ * referrals, and the referrer's converted/active counters. Conversion and review run in the
+ * caller's transaction; the active-referral recounts open short ones of their own.
  */
 @Injectable()
 export class ReferralConversionService {

@@ -9,6 +9,10 @@ const V4_BLOCKED: Array<[number[], number]> = [
   [[169, 254, 0, 0], 16], // link-local, cloud metadata
   [[172, 16, 0, 0], 12],
   [[192, 0, 0, 0], 24], // IETF protocol assignments
+  [[192, 0, 2, 0], 24], // documentation (TEST-NET-1..3)
+  [[198, 51, 100, 0], 24],
+  [[203, 0, 113, 0], 24],
+  [[192, 88, 99, 0], 24], // deprecated 6to4 relay anycast
   [[192, 168, 0, 0], 16],
   [[198, 18, 0, 0], 15], // benchmarking
   [[224, 0, 0, 0], 4], // multicast
@@ -22,6 +26,8 @@ const V6_BLOCKED: Array<[number[], number]> = [
   [v6('fec0::'), 10], // site-local (deprecated)
   [v6('ff00::'), 8], // multicast
   [v6('100::'), 64], // discard
+  [v6('2001:db8::'), 32], // documentation
+  [v6('64:ff9b:1::'), 48], // local-use NAT64: translates to private IPv4
 ];
 
 /**
@@ -47,6 +53,8 @@ function embeddedV4(b: number[]): number[] | undefined {
   if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12)) return b.slice(12);
   // 2002::/16 (6to4) carries the IPv4 address in bytes 2..5
   if (b[0] === 0x20 && b[1] === 0x02) return b.slice(2, 6);
+  // 2001::/32 (Teredo) carries the client's IPv4 address inverted in the last 4 bytes
+  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) return b.slice(12).map((x) => x ^ 0xff);
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { TEST_EVENT_TYPE } from './webhook-events';
 import { WEBHOOK_DELIVERY_POLICY, WebhookDeliveryPolicy } from './webhook-policy';
 import { WebhookSecrets } from './webhook-secrets';
+import { displayUrl } from './display-url';
 import { WebhookSender } from './webhook-sender';
 import { signWebhook } from './webhook-signature';
 
@@ -88,7 +89,7 @@ export class WebhookDeliveryService {
         userId,
         type: 'webhook-disabled',
         title: 'Webhook endpoint disabled',
-        message: `The webhook endpoint ${url.slice(0, 300)} ${REASON_TEXT[reason]} and was disabled. Fix it, then re-enable it in the admin console.`,
+        message: `The webhook endpoint ${displayUrl(url).slice(0, 300)} ${REASON_TEXT[reason]} and was disabled. Fix it, then re-enable it in the admin console.`,
       });
     }
   }

@@ -13,15 +13,16 @@ import { ALL_EVENTS } from './webhook-events';
 import { WEBHOOK_DELIVERY_JOB } from './webhook-jobs';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSubscriptions } from './webhook-subscriptions';
+import { displayUrl } from './display-url';
 import { WebhookUrlGuard } from './webhook-url-guard';
 import { WebhooksErrorCode, WebhooksException } from './webhook.exception';
 
 /** Endpoint changes race only on their own row, which a statement settles. */
 const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
 
-/** What the audit log keeps of an endpoint: never its secret. */
+/** What the audit log keeps of an endpoint: never its secret, nor the URL's query (tokens). */
 function auditView(row: EndpointRow): Record<string, unknown> {
-  return { url: row.url, events: row.events, enabled: row.enabled };
+  return { url: displayUrl(row.url), events: row.events, enabled: row.enabled };
 }
 
 /** Every event is fanned out to every endpoint: a bound on endpoints is a bound on that work. */
