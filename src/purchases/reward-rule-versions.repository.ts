@@ -72,12 +72,13 @@ export class RewardRuleVersionsRepository {
 
   /** Withdraws a version that is not in force yet; false when it took effect meanwhile or was withdrawn. */
   async withdraw(m: EntityManager, version: number): Promise<RuleVersion | null> {
-    const [row] = await m.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [[row]] = (await m.query(
       `UPDATE reward_rule_versions SET withdrawn_at = clock_timestamp()
         WHERE version = $1 AND withdrawn_at IS NULL AND effective_from > clock_timestamp()
        RETURNING ${COLUMNS}`,
       [version],
-    );
+    )) as [unknown[], number];
     return row ? toVersion(row) : null;
   }
 

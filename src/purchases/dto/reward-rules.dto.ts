@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsCurrencyCode } from '../../common/http/currency-codes';
 import { IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
@@ -89,7 +88,7 @@ export class PreviewRewardsDto {
   firstPurchase: boolean;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The version to run; absent: the one in force now' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
   version?: number;
 }
 
