@@ -212,6 +212,17 @@ describe('versioned reward rules', () => {
     expect((await t.http.get('/api/admin/audit-log?action=rules.created&limit=100').set(auth(admin)).expect(200)).body.items.length).toBeGreaterThan(0);
   });
 
+  it('rewards a purchase whose completedAt is ahead of the clock under the version in force when it was accepted', async () => {
+    const active = (await list()).active;
+    const soon = (await create({ ...base, refereeBonus: 3, effectiveFrom: new Date(Date.now() + 120_000).toISOString() }).expect(201)).body;
+    const { buyer } = await referralChain(t.app);
+    const awards = await awardsOf(await purchase(buyer.id, 1_000, { completedAt: new Date(Date.now() + 180_000).toISOString() }));
+    expect(awards.length).toBeGreaterThan(0);
+    expect(awards.every((a) => a.rules_version === active.version)).toBe(true);
+    // So the scheduled version rewarded nothing yet and can still be withdrawn.
+    await withdraw(soon.version).expect(204);
+  });
+
   it('keeps versions append-only in the database itself', async () => {
     await expect(db.query(`UPDATE reward_rule_versions SET referee_bonus = 5 WHERE version = 1`)).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM reward_rule_versions WHERE version = 1`)).rejects.toThrow(/append-only/);

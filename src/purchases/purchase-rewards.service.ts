@@ -39,7 +39,7 @@ export class PurchaseRewardsService {
     const chain = await this.repository.chainOf(m, purchase.userId);
     // A buyer nobody referred (or whose referral was rejected) earns nobody anything.
     if (!isAttributed(chain.referral)) return;
-    const rules = await this.rules.versionAt(m, purchase.completedAt ?? purchase.createdAt);
+    const rules = await this.rules.versionFor(m, purchase);
     const first = await this.convert(purchase, chain, chain.referral, rules);
     const awards = planAwards(rules, purchase, chain, first);
     for (const award of awards) await this.award(purchase, award, rules, (history) => planAwards(rules, purchase, chain, first, history));
@@ -60,7 +60,11 @@ export class PurchaseRewardsService {
         type: 'referral.converted',
         data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
       });
-      const earned = planAwards(rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
+      const commissionSoFar =
+        rules.maxCommissionPerReferral === null
+          ? 0
+          : await this.versions.commissionSoFar(m, { referrerId: converted.referrerId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
+      const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === converted.referrerId && a.level === 1);
       const points = earned.reduce((sum, a) => sum + a.amount, 0);
       const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
       await this.notifications.create({

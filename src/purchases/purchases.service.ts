@@ -48,7 +48,7 @@ export class PurchasesService {
       if (purchase) {
         const data: PurchaseJobData = { purchaseId: purchase.id };
         await this.jobs.send(PURCHASE_REWARD_JOB, data, { tx });
-        const { holdingDays } = await this.rewardRules.versionAt(m, purchase.completedAt);
+        const { holdingDays } = await this.rewardRules.versionFor(m, purchase);
         if (holdingDays > 0) {
           await this.jobs.send(PURCHASE_RELEASE_JOB, data, { tx, startAfter: holdingDays * 86_400 + 1 });
         }

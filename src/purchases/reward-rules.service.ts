@@ -29,7 +29,15 @@ export class RewardRulesService implements OnApplicationBootstrap {
     await this.repository.seed(this.dataSource.manager, this.config.rewards);
   }
 
-  /** The version a purchase completed at `at` is rewarded under. */
+  /**
+   * The version a purchase is rewarded under: the one in force at its completedAt, or when it was
+   * accepted if the shop's clock put completedAt ahead. A version in force when the purchase was
+   * accepted can no longer be withdrawn, so every run of the reward job finds the same one.
+   */
+  versionFor(m: EntityManager, purchase: { completedAt: Date; createdAt: Date }): Promise<RuleVersion> {
+    return this.versionAt(m, purchase.completedAt < purchase.createdAt ? purchase.completedAt : purchase.createdAt);
+  }
+
   async versionAt(m: EntityManager, at: Date): Promise<RuleVersion> {
     const version = await this.repository.inForceAt(m, at);
     if (version) return version;
