@@ -132,8 +132,12 @@ describe('the served OpenAPI document', () => {
         }
       }
       const numbers = JSON.stringify(doc.components.schemas).match(/"type":"number"/g) ?? [];
-      expect(numbers).toHaveLength(1);
+      // The only decimals: the funnel's conversion rate and the reward rules' percentages (2 decimals).
+      expect(numbers).toHaveLength(5);
       expect(doc.components.schemas.AnalyticsDto.properties.conversionRate.type).toBe('number');
+      for (const schema of ['CreateRewardRulesDto', 'RewardRulesVersionDto']) {
+        for (const field of ['commissionPercent', 'secondLevelPercent']) expect(doc.components.schemas[schema].properties[field].type, `${schema}.${field}`).toBe('number');
+      }
     });
 
     it('declares Idempotency-Key once, optional, and X-Signature as a security scheme', () => {

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { checkLedger } from '../src/points/ledger-check';
 import { OrderSettlementService } from '../src/purchases/order-settlement.service';
 import { PurchaseWorkersService } from '../src/purchases/purchase-workers.service';
+import { RewardRulesService } from '../src/purchases/reward-rules.service';
 import { balances, jobsIdle, orderEntries, referralChain, signedPost } from './utils/purchase-webhooks';
 import { ManualClock } from './utils/manual-clock';
 import { until } from './utils/wait';
@@ -119,11 +120,23 @@ describe('a minimum purchase amount for the first-purchase bonuses', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    const config = loadAppConfig();
-    t = await createTestApp({
-      customize: (b) => b.overrideProvider(APP_CONFIG).useValue({ ...config, rewards: { ...config.rewards, minPurchaseAmount: 5_000 } }),
-    });
+    const { rewards } = loadAppConfig();
+    t = await createTestApp();
     db = t.app.get(DataSource);
+    // REWARD_* only seed version 1 (here already seeded by the app above, with its holding period): the minimum comes as a new version.
+    const admin = await createTestUser(t.app, { role: 'admin' });
+    await t.app.get(RewardRulesService).create(
+      {
+        refereeBonus: rewards.refereeBonus,
+        referrerBonus: rewards.referrerBonus,
+        commissionPercent: rewards.commissionBasisPoints / 100,
+        secondLevelPercent: rewards.secondLevelBasisPoints / 100,
+        minPurchaseAmount: 5_000,
+        commissionWindowMonths: rewards.commissionWindowMonths,
+        holdingDays: 0,
+      },
+      { id: admin.id },
+    );
   });
   afterAll(() => t?.close());
 

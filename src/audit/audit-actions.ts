@@ -9,8 +9,10 @@ export const AUDIT_ACTIONS = [
   'webhook.created',
   'webhook.updated',
   'webhook.deleted',
+  'rules.created',
+  'rules.withdrawn',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditTargetType = 'user' | 'referral' | 'webhook';
+export type AuditTargetType = 'user' | 'referral' | 'webhook' | 'rules';

@@ -23,6 +23,7 @@ import { CreateReferralStats1763900100020 } from '../../migrations/1763900100020
 import { CreateWebhooks1763900300000 } from '../../migrations/1763900300000-CreateWebhooks';
 import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
+import { CreateRewardRuleVersions1763900500000 } from '../../migrations/1763900500000-CreateRewardRuleVersions';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   CreateWebhooks1763900300000,
   CreateAuditLog1763900400000,
   IndexAdminLookups1763900400001,
+  CreateRewardRuleVersions1763900500000,
 ];

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig, RewardRules } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointsErrorCode, PointsException } from '../points/points.exception';
@@ -10,7 +8,9 @@ import { ReferralConversionService } from '../referrals/referral-conversion.serv
 import { ReferralStatsService } from '../referrals/referral-stats.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { ChainLink, countsAsEarned, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
+import { RewardRuleVersionsRepository, RuleVersion } from './reward-rule-versions.repository';
+import { AwardHistory, ChainLink, countsAsEarned, isAttributed, planAwards, PlannedAward, RewardChain } from './reward-rules';
+import { RewardRulesService } from './reward-rules.service';
 
 /**
  * The reward job of one purchase. Each step is its own SERIALIZABLE transaction and every award
@@ -19,10 +19,7 @@ import { ChainLink, countsAsEarned, isAttributed, planAwards, PlannedAward, Rewa
  */
 @Injectable()
 export class PurchaseRewardsService {
-  private readonly rules: RewardRules;
-
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly repository: PurchasesRepository,
@@ -31,9 +28,9 @@ export class PurchaseRewardsService {
     private readonly notifications: NotificationsService,
     private readonly settlement: OrderSettlementService,
     private readonly referralStats: ReferralStatsService,
-  ) {
-    this.rules = config.rewards;
-  }
+    private readonly rules: RewardRulesService,
+    private readonly versions: RewardRuleVersionsRepository,
+  ) {}
 
   async reward(purchaseId: string): Promise<void> {
     const m = this.dataSource.manager;
@@ -42,18 +39,19 @@ export class PurchaseRewardsService {
     const chain = await this.repository.chainOf(m, purchase.userId);
     // A buyer nobody referred (or whose referral was rejected) earns nobody anything.
     if (!isAttributed(chain.referral)) return;
-    const first = await this.convert(purchase, chain, chain.referral);
-    const awards = planAwards(this.rules, purchase, chain, first);
-    for (const award of awards) await this.award(purchase, award);
+    const rules = await this.rules.versionFor(m, purchase);
+    const first = await this.convert(purchase, chain, chain.referral, rules);
+    const awards = planAwards(rules, purchase, chain, first);
+    for (const award of awards) await this.award(purchase, award, rules, (history) => planAwards(rules, purchase, chain, first, history));
     await this.settlement.settle({ purchaseId: purchase.id });
   }
 
   /** Whether this purchase is the one that converted the referral (now or in an earlier run of the job). */
-  private async convert(purchase: PurchaseRow, chain: RewardChain, referral: ChainLink): Promise<boolean> {
+  private async convert(purchase: PurchaseRow, chain: RewardChain, referral: ChainLink, rules: RuleVersion): Promise<boolean> {
     return this.uow.run(async (tx) => {
       const m = tx.manager;
       const current = await this.repository.lock(m, purchase.id, 'share');
-      if (!current || current.status === 'refunded' || current.amount < this.rules.minPurchaseAmount) {
+      if (!current || current.status === 'refunded' || current.amount < rules.minPurchaseAmount) {
         return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
       }
       const converted = await this.conversion.convert(m, referral.id, purchase.id);
@@ -62,7 +60,11 @@ export class PurchaseRewardsService {
         type: 'referral.converted',
         data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
       });
-      const earned = planAwards(this.rules, purchase, chain, true).filter((a) => a.userId === converted.referrerId && a.level === 1);
+      const commissionSoFar =
+        rules.maxCommissionPerReferral === null
+          ? 0
+          : await this.versions.commissionSoFar(m, { referrerId: converted.referrerId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
+      const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === converted.referrerId && a.level === 1);
       const points = earned.reduce((sum, a) => sum + a.amount, 0);
       const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
       await this.notifications.create({
@@ -76,16 +78,24 @@ export class PurchaseRewardsService {
     });
   }
 
-  private async award(purchase: PurchaseRow, award: PlannedAward): Promise<void> {
+  /** `replan` runs the rule function again with what the referee already earned its referrer, read in this transaction. */
+  private async award(purchase: PurchaseRow, planned: PlannedAward, rules: RuleVersion, replan: (history: AwardHistory) => PlannedAward[]): Promise<void> {
     await this.uow.run(async (tx) => {
       const current = await this.repository.lock(tx.manager, purchase.id, 'share');
       if (!current || current.status === 'refunded') return;
+      let award: PlannedAward | undefined = planned;
+      if (rules.maxCommissionPerReferral !== null && planned.role === 'commission' && planned.level === 1) {
+        const commissionSoFar = await this.versions.commissionSoFar(tx.manager, { referrerId: planned.userId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
+        award = replan({ commissionSoFar }).find((a) => a.key === planned.key);
+        if (!award) return;
+      }
       const metadata = {
         purchaseId: purchase.id,
         orderId: purchase.orderId,
         refereeId: purchase.userId,
         role: award.role,
         level: award.level,
+        rulesVersion: rules.version,
         ...(award.heldFor.length > 0 ? { heldFor: award.heldFor } : {}),
         ...(award.releaseAfter ? { releaseAfter: award.releaseAfter.toISOString() } : {}),
       };
@@ -113,6 +123,7 @@ export class PurchaseRewardsService {
           state: held ? 'held' : 'posted',
           heldFor: award.heldFor,
           releaseAfter: award.releaseAfter,
+          rulesVersion: rules.version,
         });
         if (linked && !held && countsAsEarned(award.role)) await this.referralStats.addEarned(tx.manager, award.userId, result.transaction.amount);
       } catch (error) {
@@ -120,6 +131,6 @@ export class PurchaseRewardsService {
         if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return;
         throw error;
       }
-    }, { contentionKey: award.userId });
+    }, { contentionKey: planned.userId });
   }
 }

@@ -7,6 +7,8 @@ export enum PurchasesErrorCode {
   ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
   ORDER_CONFLICT = 'ORDER_CONFLICT',
   INVALID_REFUND_AMOUNT = 'INVALID_REFUND_AMOUNT',
+  RULES_VERSION_NOT_FOUND = 'RULES_VERSION_NOT_FOUND',
+  RULES_IN_FORCE = 'RULES_IN_FORCE',
 }
 
 export const PurchasesException = defineException<PurchasesErrorCode>('PurchasesException', {
@@ -16,4 +18,6 @@ export const PurchasesException = defineException<PurchasesErrorCode>('Purchases
   ORDER_NOT_FOUND: 404,
   ORDER_CONFLICT: 409,
   INVALID_REFUND_AMOUNT: 422,
+  RULES_VERSION_NOT_FOUND: 404,
+  RULES_IN_FORCE: 409,
 });

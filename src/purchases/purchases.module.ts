@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { PointsModule } from '../points/points.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { PurchaseRewardsService } from './purchase-rewards.service';
 import { PurchaseWorkersService } from './purchase-workers.service';
+import { RewardRuleVersionsRepository } from './reward-rule-versions.repository';
+import { RewardRulesController } from './reward-rules.controller';
+import { RewardRulesService } from './reward-rules.service';
 import { RefundSweepService } from './refund-sweep.service';
 import { PurchasesController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
@@ -12,8 +16,8 @@ import { PurchasesService } from './purchases.service';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
 @Module({
-  imports: [PointsModule, ReferralsModule],
-  controllers: [PurchasesController],
+  imports: [AuditModule, PointsModule, ReferralsModule],
+  controllers: [PurchasesController, RewardRulesController],
   providers: [
     PurchasesService,
     PurchasesRepository,
@@ -23,6 +27,8 @@ import { WebhookSignatureGuard } from './webhook-signature.guard';
     PurchaseWorkersService,
     RefundSweepService,
     WebhookSignatureGuard,
+    RewardRulesService,
+    RewardRuleVersionsRepository,
   ],
   exports: [PurchasesService, OrderSettlementService, ActiveReferralsRefresh],
 })

@@ -47,6 +47,7 @@ export interface NewAward {
   state: 'held' | 'posted';
   heldFor: string[];
   releaseAfter: Date | null;
+  rulesVersion: number;
 }
 
 const PURCHASE_COLUMNS = `id, order_id, user_id, amount, currency, completed_at, status, refunded_amount, created_at`;
@@ -145,11 +146,11 @@ export class PurchasesRepository {
   /** Links an award entry to its purchase; false when the entry was linked already (a replayed award). */
   async linkAward(m: EntityManager, a: NewAward): Promise<boolean> {
     const rows = await m.query(
-      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state, held_for, release_after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
+      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state, held_for, release_after, rules_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9, $10)
        ON CONFLICT (ledger_entry_id) DO NOTHING
        RETURNING id`,
-      [a.purchaseId, a.userId, a.role, a.level, a.ledgerEntryId, a.amount, a.state, a.heldFor, a.releaseAfter],
+      [a.purchaseId, a.userId, a.role, a.level, a.ledgerEntryId, a.amount, a.state, a.heldFor, a.releaseAfter, a.rulesVersion],
     );
     return rows.length > 0;
   }

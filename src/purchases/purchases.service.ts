@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, RewardRules } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import { JobsService } from '../jobs/jobs.service';
 import { PURCHASE_RELEASE_JOB, PURCHASE_REFUND_JOB, PURCHASE_REWARD_JOB, PurchaseJobData } from './purchase-jobs';
@@ -8,6 +6,7 @@ import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
 import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { PurchasesRepository } from './purchases.repository';
 import { isUuid } from '../common/uuid';
+import { RewardRulesService } from './reward-rules.service';
 
 /** The order row's unique orderId settles racing notifications; the work must not run twice. */
 const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
@@ -31,17 +30,13 @@ export interface WebhookAccepted {
  */
 @Injectable()
 export class PurchasesService {
-  private readonly rules: RewardRules;
-
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly repository: PurchasesRepository,
     private readonly jobs: JobsService,
     private readonly activeReferrals: ActiveReferralsRefresh,
-  ) {
-    this.rules = config.rewards;
-  }
+    private readonly rewardRules: RewardRulesService,
+  ) {}
 
   /** Idempotent on orderId; the same orderId with another user, amount or currency is a 409 ORDER_CONFLICT. */
   async notifyTransactionCompleted(input: CompletedPurchase): Promise<WebhookAccepted> {
@@ -53,8 +48,9 @@ export class PurchasesService {
       if (purchase) {
         const data: PurchaseJobData = { purchaseId: purchase.id };
         await this.jobs.send(PURCHASE_REWARD_JOB, data, { tx });
-        if (this.rules.holdingDays > 0) {
-          await this.jobs.send(PURCHASE_RELEASE_JOB, data, { tx, startAfter: this.rules.holdingDays * 86_400 + 1 });
+        const { holdingDays } = await this.rewardRules.versionFor(m, purchase);
+        if (holdingDays > 0) {
+          await this.jobs.send(PURCHASE_RELEASE_JOB, data, { tx, startAfter: holdingDays * 86_400 + 1 });
         }
         return { status: 'accepted', duplicate: false };
       }

@@ -101,6 +101,26 @@ describe('reward rules', () => {
     });
   });
 
+  describe('planAwards under a version', () => {
+    it('caps the level-1 commission at what maxCommissionPerReferral leaves after earlier ones, level 2 and bonuses untouched', () => {
+      const capped = { ...rules, maxCommissionPerReferral: 700 };
+      const amounts = (soFar: number, first = false) =>
+        planAwards(capped, purchase, { referral: link(), parent }, first, { commissionSoFar: soFar }).map((a) => [a.role, a.level, a.amount]);
+      expect(amounts(0)).toEqual([['commission', 1, 500], ['commission', 2, 100]]);
+      expect(amounts(400)).toEqual([['commission', 1, 300], ['commission', 2, 100]]);
+      expect(amounts(700)).toEqual([['commission', 2, 100]]);
+      expect(amounts(900)).toEqual([['commission', 2, 100]]);
+      expect(amounts(700, true)).toEqual([['referee', 0, 100], ['referrer', 1, 100], ['commission', 2, 100]]);
+      expect(planAwards({ ...rules, maxCommissionPerReferral: null }, purchase, { referral: link(), parent }, false, { commissionSoFar: 1e9 })[0].amount).toBe(500);
+    });
+
+    it('pays the first-purchase bonuses only from minPurchaseAmount, as the worker converts', () => {
+      const min = { ...rules, minPurchaseAmount: 10_001 };
+      expect(planAwards(min, purchase, { referral: link(), parent: null }, true).map((a) => a.role)).toEqual(['commission']);
+      expect(planAwards({ ...min, minPurchaseAmount: 10_000 }, purchase, { referral: link(), parent: null }, true).map((a) => a.role)).toEqual(['referee', 'referrer', 'commission']);
+    });
+  });
+
   describe('countsAsEarned', () => {
     it("counts the referrer's bonus and commissions at every level, not the referee's welcome bonus", () => {
       const awards = planAwards(rules, purchase, { referral: link(), parent }, true);

@@ -1,5 +1,22 @@
-import { RewardRules } from '../config/app-config';
 import { PointSource } from '../points/entities/point-transaction.entity';
+
+/** One version of the reward rules (reward_rule_versions); the REWARD_* configuration has the same shape without a version. */
+export interface RuleSet {
+  refereeBonus: number;
+  referrerBonus: number;
+  commissionBasisPoints: number;
+  secondLevelBasisPoints: number;
+  minPurchaseAmount: number;
+  commissionWindowMonths: number;
+  holdingDays: number;
+  /** Caps the level-1 commission points one referee earns its referrer over all its purchases; null: no cap. */
+  maxCommissionPerReferral?: number | null;
+}
+
+/** What the referee already earned its referrer in level-1 commissions on other purchases (for the cap). */
+export interface AwardHistory {
+  commissionSoFar: number;
+}
 
 export type AwardRole = 'referee' | 'referrer' | 'commission';
 
@@ -80,7 +97,7 @@ export function isAttributed(link: ChainLink | null): link is ChainLink {
   return link !== null && link.status !== 'rejected';
 }
 
-export function withinCommissionWindow(rules: RewardRules, referral: ChainLink, completedAt: Date): boolean {
+export function withinCommissionWindow(rules: RuleSet, referral: ChainLink, completedAt: Date): boolean {
   if (rules.commissionWindowMonths === 0) return true;
   const end = new Date(referral.createdAt);
   end.setUTCMonth(end.getUTCMonth() + rules.commissionWindowMonths);
@@ -91,7 +108,13 @@ export function withinCommissionWindow(rules: RewardRules, referral: ChainLink, 
  * What one purchase awards. `firstPurchase` is true when this purchase converted the referral
  * (decided under the referral's row lock, see ReferralConversionService.convert).
  */
-export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain: RewardChain, firstPurchase: boolean): PlannedAward[] {
+export function planAwards(
+  rules: RuleSet,
+  purchase: RewardedPurchase,
+  chain: RewardChain,
+  firstPurchase: boolean,
+  history: AwardHistory = { commissionSoFar: 0 },
+): PlannedAward[] {
   const referral = chain.referral;
   if (!isAttributed(referral)) return [];
   const releaseAfter = rules.holdingDays > 0 ? new Date(purchase.createdAt.getTime() + rules.holdingDays * 86_400_000) : null;
@@ -100,7 +123,7 @@ export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain
   const add = (a: Omit<PlannedAward, 'key' | 'releaseAfter'>) => {
     if (a.amount > 0) awards.push({ ...a, key: awardKey(purchase.id, a.role, a.level), releaseAfter });
   };
-  if (firstPurchase) {
+  if (firstPurchase && purchase.amount >= rules.minPurchaseAmount) {
     const held = flagged([referral]);
     add({ userId: purchase.userId, amount: rules.refereeBonus, source: 'referral', role: 'referee', level: 0, heldFor: held, description: 'Welcome bonus for your first purchase' });
     add({ userId: referral.referrerId, amount: rules.referrerBonus, source: 'referral', role: 'referrer', level: 1, heldFor: held, description: 'Your friend made their first purchase' });
@@ -108,7 +131,7 @@ export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain
   if (!withinCommissionWindow(rules, referral, purchase.completedAt)) return awards;
   add({
     userId: referral.referrerId,
-    amount: commission(purchase.amount, rules.commissionBasisPoints),
+    amount: capped(commission(purchase.amount, rules.commissionBasisPoints), rules.maxCommissionPerReferral, history.commissionSoFar),
     source: 'purchase',
     role: 'commission',
     level: 1,
@@ -128,4 +151,9 @@ export function planAwards(rules: RewardRules, purchase: RewardedPurchase, chain
     });
   }
   return awards;
+}
+
+function capped(amount: number, cap: number | null | undefined, soFar: number): number {
+  if (cap === null || cap === undefined) return amount;
+  return Math.max(0, Math.min(amount, cap - soFar));
 }

@@ -7,7 +7,7 @@ export class AuditActorDto {
 }
 
 export class AuditTargetDto {
-  @ApiProperty({ enum: ['user', 'referral', 'webhook'] }) type: string;
+  @ApiProperty({ enum: ['user', 'referral', 'webhook', 'rules'] }) type: string;
   @ApiProperty({ maxLength: 255 }) id: string;
 }
 
