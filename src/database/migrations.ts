@@ -23,6 +23,7 @@ import { CreateReferralStats1763900100020 } from '../../migrations/1763900100020
 import { CreateWebhooks1763900300000 } from '../../migrations/1763900300000-CreateWebhooks';
 import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
+import { CreatePointLots1763900600000 } from '../../migrations/1763900600000-CreatePointLots';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   CreateWebhooks1763900300000,
   CreateAuditLog1763900400000,
   IndexAdminLookups1763900400001,
+  CreatePointLots1763900600000,
 ];

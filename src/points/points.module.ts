@@ -5,6 +5,7 @@ import { PointBalanceEntity } from './entities/point-balance.entity';
 import { PointTransactionEntity } from './entities/point-transaction.entity';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
+import { PointsExpiryService } from './points-expiry.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
 import { PointsQueriesService } from './points-queries.service';
 import { PointsQueryRepository } from './points-query.repository';
@@ -24,7 +25,8 @@ import { RedemptionsService } from './redemptions.service';
     PointsQueriesService,
     RedemptionsService,
     AdminPointsService,
+    PointsExpiryService,
   ],
-  exports: [PointsService, PointsQueriesService],
+  exports: [PointsService, PointsQueriesService, PointsExpiryService],
 })
 export class PointsModule {}
