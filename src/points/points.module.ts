@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ClockModule } from '../common/clock';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PointBalanceEntity } from './entities/point-balance.entity';
 import { PointTransactionEntity } from './entities/point-transaction.entity';
@@ -15,7 +16,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule, ClockModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,
