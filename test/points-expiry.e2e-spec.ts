@@ -5,10 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../src/common/clock';
 import { AppConfig, loadAppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/config.module';
+import { MAIL_TRANSPORT } from '../src/mail/mail-transport';
 import { checkLedger } from '../src/points/ledger-check';
 import { PointsExpiryService } from '../src/points/points-expiry.service';
 import { PointsService } from '../src/points/points.service';
 import { WebhookSubscriptions } from '../src/webhooks/webhook-subscriptions';
+import { MailOutbox } from './utils/mail-outbox';
 import { ManualClock } from './utils/manual-clock';
 import { createTestApp, TestApp } from './utils/test-app';
 import { createTestUser, TestUser } from './utils/test-users';
@@ -24,11 +26,12 @@ describe('points expiry lots', () => {
   let db: DataSource;
   let config: AppConfig;
   const clock = new ManualClock(Date.UTC(2030, 0, 1, 12));
+  const outbox = new MailOutbox();
 
   beforeAll(async () => {
     config = loadAppConfig();
     config.pointsExpiry = { days: EXPIRY_DAYS, reminderDays: REMINDER_DAYS };
-    t = await createTestApp({ customize: (b) => b.overrideProvider(Clock).useValue(clock).overrideProvider(APP_CONFIG).useValue(config) });
+    t = await createTestApp({ customize: (b) => b.overrideProvider(Clock).useValue(clock).overrideProvider(APP_CONFIG).useValue(config).overrideProvider(MAIL_TRANSPORT).useValue(outbox) });
     points = t.app.get(PointsService);
     expiry = t.app.get(PointsExpiryService);
     db = t.app.get(DataSource);
@@ -146,6 +149,10 @@ describe('points expiry lots', () => {
     await expiry.run();
     expect(await reminders(u.id)).toHaveLength(2);
     expect((await reminders(u.id))[1].title).toMatch(/^25 points expire on /);
+    const end = Date.now() + 15_000;
+    while (outbox.to(u.email).length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outbox.to(u.email).map((m) => m.subject)).toEqual([`100 of your points expire on ${firstDay}`, expect.stringMatching(/^25 of your points expire on /)]);
     await clean();
   });
 

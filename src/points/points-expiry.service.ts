@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
 import { OnJob } from '../jobs/job-catalogue';
+import { MailService } from '../mail/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { POINTS_EXPIRY_JOB } from './points-expiry-jobs';
 import { DueReminder, PointsLedgerRepository } from './points-ledger.repository';
@@ -32,6 +33,7 @@ export class PointsExpiryService {
     private readonly queries: PointsQueryRepository,
     private readonly points: PointsService,
     private readonly notifications: NotificationsService,
+    private readonly mail: MailService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -59,12 +61,13 @@ export class PointsExpiryService {
     return result;
   }
 
-  /** One notification per expiry day of the user's lots not yet reminded; a lot is reminded once. */
+  /** One notification (and mail, to an open account) per expiry day of the user's lots not yet reminded; a lot is reminded once. */
   private remind(userId: string, now: Date, reminderDays: number): Promise<number> {
     return this.uow.within(
       undefined,
       async (tx) => {
         const lots = await this.ledger.markReminded(tx.manager, userId, now, reminderDays);
+        const address = lots.length > 0 ? await this.queries.mailingAddress(userId) : null;
         const byDay = new Map<string, DueReminder[]>();
         for (const lot of lots) {
           const day = lot.expiresAt.toISOString().slice(0, 10);
@@ -79,6 +82,7 @@ export class PointsExpiryService {
             title: `${amount} points expire on ${day}`,
             message: `${amount} of your points expire on ${day} (UTC). Spend them before then.`,
           });
+          if (address) await this.mail.enqueuePointsExpiring(tx, { to: address.email, name: address.name, amount, day });
         }
         return byDay.size;
       },

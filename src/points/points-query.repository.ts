@@ -69,6 +69,12 @@ export class PointsQueryRepository {
     return rows.map((r: { user_id: string }) => r.user_id);
   }
 
+  /** Where a reminder is mailed: an open account's address and name. */
+  async mailingAddress(userId: string): Promise<{ email: string; name: string } | null> {
+    const [row] = await this.db.query(`SELECT email, name FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
+    return row ? { email: row.email, name: row.name } : null;
+  }
+
   /**
    * The points of the user's soonest-expiring lots that expire within `days` of `now`: the lots
    * expiring on the same UTC day as the soonest one, and when the first of them expires.

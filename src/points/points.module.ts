@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ClockModule } from '../common/clock';
+import { MailModule } from '../mail/mail.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PointBalanceEntity } from './entities/point-balance.entity';
 import { PointTransactionEntity } from './entities/point-transaction.entity';
@@ -16,7 +17,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule, ClockModule],
+  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule, ClockModule, MailModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,
