@@ -105,11 +105,13 @@ const lotExpiry = (days: string, now: string) =>
 /**
  * Takes -lot_move.d (a debit's cut of available) from the user's open lots, soonest to expire
  * first: each lot gives what the lots before it left to take. `before` is what those lots hold.
+ * `debit` is a condition on parameters only: it becomes a one-time filter, so a credit never
+ * scans the lots and takes no SIREAD locks on their index (which would fail concurrent awards).
  */
-const takeLots = (user: string) => `lot_order AS (
+const takeLots = (user: string, debit: string) => `lot_order AS (
   SELECT l.id, l.remaining,
          SUM(l.remaining) OVER (ORDER BY l.expires_at ASC NULLS LAST, l.created_at, l.id) - l.remaining AS before
-  FROM point_lots l, lot_move m WHERE l.user_id = ${user} AND l.remaining > 0 AND m.d < 0
+  FROM point_lots l, lot_move m WHERE ${debit} AND l.user_id = ${user} AND l.remaining > 0 AND m.d < 0
 ), lot_take AS (
   UPDATE point_lots l SET remaining = l.remaining - LEAST(o.remaining, -m.d - o.before)
   FROM lot_order o, lot_move m WHERE l.id = o.id AND o.before < -m.d
@@ -148,7 +150,7 @@ WITH existing AS (
   INSERT INTO point_lots (user_id, entry_id, amount, remaining, expires_at, created_at)
   SELECT $1, i.id, m.d, m.d, ${lotExpiry('$12', '$13')}, $13::timestamptz FROM ins i, lot_move m WHERE m.d > 0
   RETURNING id
-), ${takeLots('$1')}
+), ${takeLots('$1', '$2::bigint < 0')}
 SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(i) FROM ins i) AS entry,
        (SELECT row_to_json(o) FROM old o) AS before,
