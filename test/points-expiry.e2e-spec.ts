@@ -206,19 +206,39 @@ describe('points expiry lots', () => {
   });
 
   // Each earn runs under its own POINTS_EXPIRY_DAYS, so lots do not expire in the order they were opened.
-  type Step = { kind: 'earn'; amount: number; days: number } | { kind: 'spend'; amount: number } | { kind: 'wait'; days: number };
+  type Step =
+    | { kind: 'earn'; amount: number; days: number }
+    | { kind: 'spend' | 'clawback'; amount: number }
+    | { kind: 'wait'; days: number };
   const step: fc.Arbitrary<Step> = fc.oneof(
-    fc.record({ kind: fc.constant<'earn'>('earn'), amount: fc.integer({ min: 1, max: 200 }), days: fc.integer({ min: 1, max: 60 }) }),
-    fc.record({ kind: fc.constant<'spend'>('spend'), amount: fc.integer({ min: 1, max: 300 }) }),
-    fc.record({ kind: fc.constant<'wait'>('wait'), days: fc.integer({ min: 1, max: 20 }) }),
+    { arbitrary: fc.record({ kind: fc.constant<'earn'>('earn'), amount: fc.integer({ min: 1, max: 200 }), days: fc.integer({ min: 1, max: 60 }) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant<'spend'>('spend'), amount: fc.integer({ min: 1, max: 300 }) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant<'clawback'>('clawback'), amount: fc.integer({ min: 1, max: 150 }) }), weight: 1 },
+    { arbitrary: fc.record({ kind: fc.constant<'wait'>('wait'), days: fc.integer({ min: 1, max: 20 }) }), weight: 2 },
   );
+  /** What each expiry instant holds: lots expiring together are interchangeable, so only their sum is the model's. */
+  const byExpiry = (rows: Array<{ expiresAt: number; remaining: number }>) => {
+    const sums = new Map<number, number>();
+    for (const r of rows) sums.set(r.expiresAt, (sums.get(r.expiresAt) ?? 0) + r.remaining);
+    return [...sums].sort(([a], [b]) => a - b);
+  };
 
-  it('draws spends soonest-expiry first and expires what the model says (fast-check)', async () => {
+  it('draws debits soonest-expiry first and expires what the model says (fast-check)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 25 }), async (steps) => {
         const u = await createTestUser(t.app);
         const model: Array<{ expiresAt: number; remaining: number }> = [];
         let expired = 0;
+        let debt = 0;
+        const available = () => model.reduce((n, l) => n + l.remaining, 0);
+        const take = (amount: number) => {
+          let left = amount;
+          for (const l of [...model].sort((a, b) => a.expiresAt - b.expiresAt)) {
+            const n = Math.min(l.remaining, left);
+            l.remaining -= n;
+            left -= n;
+          }
+        };
         for (const s of steps) {
           const now = clock.now().getTime();
           if (s.kind === 'wait') {
@@ -230,33 +250,33 @@ describe('points expiry lots', () => {
           } else if (s.kind === 'earn') {
             config.pointsExpiry = { days: s.days, reminderDays: REMINDER_DAYS };
             await earn(u.id, s.amount);
-            model.push({ expiresAt: now + s.days * DAY, remaining: s.amount });
+            const settled = Math.min(debt, s.amount);
+            debt -= settled;
+            if (s.amount > settled) model.push({ expiresAt: now + s.days * DAY, remaining: s.amount - settled });
+          } else if (s.kind === 'clawback') {
+            await points.clawback({ userId: u.id, amount: s.amount, source: 'purchase', idempotencyKey: key() });
+            const taken = Math.min(s.amount, available());
+            take(taken);
+            debt += s.amount - taken;
           } else {
-            const available = model.reduce((n, l) => n + l.remaining, 0);
             const result = await spend(u.id, s.amount).then(
               () => 'ok',
               (e: { code?: string }) => e.code,
             );
-            if (s.amount > available) {
+            if (s.amount > available()) {
               expect(result).toBe('INSUFFICIENT_POINTS');
               continue;
             }
             expect(result).toBe('ok');
-            let left = s.amount;
-            for (const l of [...model].sort((a, b) => a.expiresAt - b.expiresAt)) {
-              const take = Math.min(l.remaining, left);
-              l.remaining -= take;
-              left -= take;
-            }
+            take(s.amount);
           }
         }
-        model.sort((a, b) => a.expiresAt - b.expiresAt);
-        const actual = (await lots(u.id)).map((l: { remaining: number; expires_at: Date }) => [new Date(l.expires_at).getTime(), l.remaining]);
-        expect(actual).toEqual(model.map((l) => [l.expiresAt, l.remaining]));
+        const actual = (await lots(u.id)).map((l: { remaining: number; expires_at: Date }) => ({ expiresAt: new Date(l.expires_at).getTime(), remaining: l.remaining }));
+        expect(byExpiry(actual)).toEqual(byExpiry(model));
         const sumExpired = (await expireEntries(u.id)).reduce((n: number, e: { amount: number }) => n - e.amount, 0);
         expect(sumExpired).toBe(expired);
-        const b = (await balances(u.id)) ?? { available: 0 };
-        expect(b.available).toBe(model.reduce((n, l) => n + l.remaining, 0));
+        const b = (await balances(u.id)) ?? { available: 0, debt: 0 };
+        expect({ available: b.available, debt: b.debt }).toEqual({ available: available(), debt });
         await clean();
       }),
       { numRuns: 25 },
