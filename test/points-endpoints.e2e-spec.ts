@@ -58,6 +58,7 @@ describe('points endpoints over HTTP', () => {
         level: { level: 2, name: 'Silver', minPoints: 500 },
         nextLevel: { level: 3, name: 'Gold', minPoints: 2000 },
         pointsToNextLevel: 1400,
+        expiring: null,
       });
     });
   });

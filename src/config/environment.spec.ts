@@ -18,6 +18,8 @@ describe('validateEnvironment', () => {
     expect(vars.PORT).toBe(3000);
     expect(vars.NODE_ENV).toBe('development');
     expect(vars.DATABASE_URL).toBeUndefined();
+    expect(vars.POINTS_EXPIRY_DAYS).toBe(0);
+    expect(vars.POINTS_EXPIRY_REMINDER_DAYS).toBe(7);
   });
 
   it.each([
@@ -33,6 +35,9 @@ describe('validateEnvironment', () => {
     ['RATE_LIMIT_SCALE', '-1'],
     ['LOG_LEVEL', 'verbose'],
     ['METRICS_TOKEN', 'too-short'],
+    ['POINTS_EXPIRY_DAYS', '-1'],
+    ['POINTS_EXPIRY_DAYS', '1.5'],
+    ['POINTS_EXPIRY_REMINDER_DAYS', 'soon'],
   ])('names %s when it is %j', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);

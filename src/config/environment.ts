@@ -179,6 +179,20 @@ export class EnvironmentVariables {
   @Max(365, { message: 'REWARD_HOLDING_DAYS must be an integer from 0 to 365' })
   REWARD_HOLDING_DAYS = 0;
 
+  /** Days after which a posted credit's unspent points expire; 0 = never. */
+  @Transform(toInt)
+  @IsInt({ message: 'POINTS_EXPIRY_DAYS must be an integer from 0 to 3650' })
+  @Min(0, { message: 'POINTS_EXPIRY_DAYS must be an integer from 0 to 3650' })
+  @Max(3650, { message: 'POINTS_EXPIRY_DAYS must be an integer from 0 to 3650' })
+  POINTS_EXPIRY_DAYS = 0;
+
+  /** Days before a lot expires that its user is told, once. */
+  @Transform(toInt)
+  @IsInt({ message: 'POINTS_EXPIRY_REMINDER_DAYS must be an integer from 0 to 365' })
+  @Min(0, { message: 'POINTS_EXPIRY_REMINDER_DAYS must be an integer from 0 to 365' })
+  @Max(365, { message: 'POINTS_EXPIRY_REMINDER_DAYS must be an integer from 0 to 365' })
+  POINTS_EXPIRY_REMINDER_DAYS = 7;
+
   /** How long a purchase job may stay active before pg-boss considers its worker dead and re-runs it. */
   @Transform(toInt)
   @IsInt({ message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })

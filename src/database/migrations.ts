@@ -24,6 +24,7 @@ import { CreateWebhooks1763900300000 } from '../../migrations/1763900300000-Crea
 import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-CreateAuditLog';
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 import { CreateRewardRuleVersions1763900500000 } from '../../migrations/1763900500000-CreateRewardRuleVersions';
+import { CreatePointLots1763900600000 } from '../../migrations/1763900600000-CreatePointLots';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   CreateAuditLog1763900400000,
   IndexAdminLookups1763900400001,
   CreateRewardRuleVersions1763900500000,
+  CreatePointLots1763900600000,
 ];

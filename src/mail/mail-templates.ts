@@ -19,3 +19,11 @@ export function passwordResetMail(input: { to: string; name: string; code: strin
       `It expires in ${input.expiresInMinutes} minutes. If you did not ask for it, ignore this mail: your password stays as it is.\n`,
   };
 }
+
+export function pointsExpiringMail(input: { to: string; name: string; amount: number; day: string }): MailMessage {
+  return {
+    to: input.to,
+    subject: `${input.amount} of your points expire on ${input.day}`,
+    text: `Hello ${input.name},\n\n${input.amount} of your points expire on ${input.day} (UTC). Spend them before then to keep their value.\n`,
+  };
+}

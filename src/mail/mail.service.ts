@@ -3,7 +3,7 @@ import { Tx } from '../database/unit-of-work';
 import { OnJob } from '../jobs/job-catalogue';
 import { JobsService } from '../jobs/jobs.service';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
-import { passwordResetMail, verificationCodeMail } from './mail-templates';
+import { passwordResetMail, pointsExpiringMail, verificationCodeMail } from './mail-templates';
 
 export const MAIL_SEND_JOB = 'mail.send';
 
@@ -23,7 +23,16 @@ export interface PasswordResetMailJob {
   expiresInMinutes: number;
 }
 
-export type MailJob = VerificationCodeMailJob | PasswordResetMailJob;
+export interface PointsExpiringMailJob {
+  kind: 'points-expiring';
+  to: string;
+  name: string;
+  amount: number;
+  /** The UTC day the points expire, YYYY-MM-DD. */
+  day: string;
+}
+
+export type MailJob = VerificationCodeMailJob | PasswordResetMailJob | PointsExpiringMailJob;
 
 declare module '../jobs/job-catalogue' {
   interface JobPayloads {
@@ -49,6 +58,11 @@ export class MailService {
     await this.jobs.send(MAIL_SEND_JOB, { kind: 'password-reset', ...mail }, { tx });
   }
 
+  /** Enqueues the points-expiry reminder; commits (or rolls back) with `tx`. */
+  async enqueuePointsExpiring(tx: Tx, mail: Omit<PointsExpiringMailJob, 'kind'>): Promise<void> {
+    await this.jobs.send(MAIL_SEND_JOB, { kind: 'points-expiring', ...mail }, { tx });
+  }
+
   /** Sends one mail; a retry may send it again (at-least-once), which is harmless for a code. */
   // Batches let the worker keep fetching through a burst of sign-ups (pg-boss bursts on full batches).
   // A job holds the code in clear; codes die after 15 minutes, so neither waits nor stays longer than an hour.
@@ -59,6 +73,8 @@ export class MailService {
         return this.transport.send(verificationCodeMail(job));
       case 'password-reset':
         return this.transport.send(passwordResetMail(job));
+      case 'points-expiring':
+        return this.transport.send(pointsExpiringMail(job));
     }
   }
 }

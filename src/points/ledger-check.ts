@@ -65,6 +65,18 @@ LEFT JOIN (SELECT user_id, SUM(earned) AS earned FROM referral_earnings GROUP BY
 WHERE COALESCE(s.total_earned, 0) <> COALESCE(e.earned, 0)
 ORDER BY u.id`;
 
+/**
+ * available = Σ remaining of the user's lots, for every user: balances from before lots existed
+ * became one lot each in the migration that created point_lots, so no user is exempt.
+ */
+const LOT_DIFFERENCES = `
+SELECT u.id, COALESCE(b.available, 0) AS available, COALESCE(l.remaining, 0) AS remaining
+FROM users u
+LEFT JOIN point_balances b ON b.user_id = u.id
+LEFT JOIN (SELECT user_id, SUM(remaining) AS remaining FROM point_lots GROUP BY user_id) l ON l.user_id = u.id
+WHERE COALESCE(b.available, 0) <> COALESCE(l.remaining, 0)
+ORDER BY u.id`;
+
 /** Every difference between the balances and their ledger, every broken entry rule and per-order rule; empty when consistent. */
 export async function checkLedger(db: DataSource | EntityManager): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
@@ -91,6 +103,9 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
   }
   for (const r of await db.query(TOTAL_EARNED_DIFFERENCES)) {
     problems.push({ userId: r.id, problem: 'total_earned differs from the posted referral rewards', expected: Number(r.earned), actual: Number(r.total_earned) });
+  }
+  for (const r of await db.query(LOT_DIFFERENCES)) {
+    problems.push({ userId: r.id, problem: 'available differs from the remaining points of the open lots', expected: Number(r.available), actual: Number(r.remaining) });
   }
   for (const r of await db.query(ENTRY_DIFFERENCES)) {
     problems.push({ userId: r.user_id, problem: `entry ${r.id} breaks the entry rules (${r.type} ${r.amount} ${r.status}, balance_after ${r.balance_after})` });

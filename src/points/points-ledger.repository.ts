@@ -13,6 +13,9 @@ import { PointSource, PointTransactionStatus, PointTransactionType } from './ent
  *   level            = points_level(total) (the SQL function: the one level rule)
  *   debt > 0 only while available = 0 (a credit settles debt first)
  *   seq              = how many statements moved these balances (trigger point_balances_seq)
+ *   available        = Σ remaining of the user's point_lots: a posted credit opens a lot of what it
+ *                      added to available, a debit takes what it removed from the lots soonest to
+ *                      expire first (never-expiring last), in the statement that writes its entry
  * Every statement below keeps them in one SERIALIZABLE statement: it writes the entry, moves the
  * balances and reads the old and new level together.
  */
@@ -59,6 +62,24 @@ export interface EntryInput {
   includeClosed: boolean;
 }
 
+/** When a lot opened now expires: `days` 0 = never. */
+export interface LotTerms {
+  now: Date;
+  days: number;
+}
+
+export interface ExpiryInput {
+  userId: string;
+  /** Lots with expires_at at or before this expire. */
+  at: Date;
+  idempotencyKey: string;
+}
+
+export interface DueReminder {
+  amount: number;
+  expiresAt: Date;
+}
+
 export interface WriteOutcome {
   existing: LedgerEntry | null;
   entry: LedgerEntry | null;
@@ -76,6 +97,26 @@ const moved = (b: string) => `
     ${b}.pending + CASE WHEN $5::text = 'pending' THEN $2::bigint ELSE 0 END,
     CASE WHEN $5::text = 'posted' THEN GREATEST(${b}.debt - ${b}.available - $2::bigint, 0) ELSE ${b}.debt END,
     points_level(${b}.total + $9::bigint)`;
+
+/** A lot opened at `now` ($now) expires `days` ($days) later, or never when `days` is 0. */
+const lotExpiry = (days: string, now: string) =>
+  `CASE WHEN ${days}::int > 0 THEN ${now}::timestamptz + make_interval(days => ${days}::int) END`;
+
+/**
+ * Takes -lot_move.d (a debit's cut of available) from the user's open lots, soonest to expire
+ * first: each lot gives what the lots before it left to take. `before` is what those lots hold.
+ * `debit` is a condition on parameters only: it becomes a one-time filter, so a credit never
+ * scans the lots and takes no SIREAD locks on their index (which would fail concurrent awards).
+ */
+const takeLots = (user: string, debit: string) => `lot_order AS (
+  SELECT l.id, l.remaining,
+         SUM(l.remaining) OVER (ORDER BY l.expires_at ASC NULLS LAST, l.created_at, l.id) - l.remaining AS before
+  FROM point_lots l, lot_move m WHERE ${debit} AND l.user_id = ${user} AND l.remaining > 0 AND m.d < 0
+), lot_take AS (
+  UPDATE point_lots l SET remaining = l.remaining - LEAST(o.remaining, -m.d - o.before)
+  FROM lot_order o, lot_move m WHERE l.id = o.id AND o.before < -m.d
+  RETURNING l.id
+)`;
 
 /*
  * A user's first write creates their balance row (the INSERT), every later one moves it (ON
@@ -103,7 +144,13 @@ WITH existing AS (
   INSERT INTO point_transactions (user_id, type, amount, source, status, balance_after, description, metadata, idempotency_key)
   SELECT $1, $3, $2::bigint, $4, $5::text, upd.available, $6, $7::jsonb, $8 FROM upd
   RETURNING *
-)
+), lot_move AS (
+  SELECT x.available - o.available AS d FROM upd x, old o
+), lot_open AS (
+  INSERT INTO point_lots (user_id, entry_id, amount, remaining, expires_at, created_at)
+  SELECT $1, i.id, m.d, m.d, ${lotExpiry('$12', '$13')}, $13::timestamptz FROM ins i, lot_move m WHERE m.d > 0
+  RETURNING id
+), ${takeLots('$1', '$2::bigint < 0')}
 SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(i) FROM ins i) AS entry,
        (SELECT row_to_json(o) FROM old o) AS before,
@@ -133,6 +180,11 @@ WITH existing AS (
     updated_at = now()
   FROM flip f WHERE b.user_id = f.user_id
   RETURNING b.${BALANCE_COLUMNS.replace(/, /g, ', b.')}
+), lot_open AS (
+  INSERT INTO point_lots (user_id, entry_id, amount, remaining, expires_at, created_at)
+  SELECT f.user_id, f.id, x.available - o.available, x.available - o.available, ${lotExpiry('$3', '$4')}, $4::timestamptz
+  FROM flip f, upd x, old o WHERE x.available > o.available
+  RETURNING id
 )
 SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(f) FROM flip f) AS entry,
@@ -140,10 +192,54 @@ SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(x) FROM upd x) AS after,
        (SELECT lc.name FROM level_configs lc, upd x WHERE lc.level = x.level) AS level_name`;
 
+/**
+ * Expires the user's lots due at $2: their remaining leaves available (never total, never into
+ * debt: capped at available) as one 'expire' entry naming them, and they are emptied.
+ */
+const EXPIRE_LOTS = `
+WITH due AS (
+  SELECT l.id, l.remaining FROM point_lots l
+  WHERE l.user_id = $1 AND l.remaining > 0 AND l.expires_at <= $2::timestamptz
+), old AS (
+  SELECT b.user_id AS id, b.${BALANCE_COLUMNS.replace(/, /g, ', b.')} FROM point_balances b WHERE b.user_id = $1
+), amt AS (
+  SELECT LEAST((SELECT COALESCE(SUM(remaining), 0) FROM due), o.available) AS n FROM old o
+), upd AS (
+  UPDATE point_balances b SET available = b.available - a.n, updated_at = now()
+  FROM amt a WHERE b.user_id = $1 AND a.n > 0
+  RETURNING b.${BALANCE_COLUMNS.replace(/, /g, ', b.')}
+), ins AS (
+  INSERT INTO point_transactions (user_id, type, amount, source, status, balance_after, description, metadata, idempotency_key)
+  SELECT $1, 'expire', -a.n, 'system', 'posted', x.available, 'Points expired',
+         jsonb_build_object('lots', (SELECT jsonb_agg(d.id ORDER BY d.id) FROM due d), 'expiredAt', $3::text), $4
+  FROM upd x, amt a
+  RETURNING *
+), emptied AS (
+  UPDATE point_lots l SET remaining = 0 FROM due d WHERE l.id = d.id AND EXISTS (SELECT 1 FROM upd)
+  RETURNING l.id
+)
+SELECT NULL::json AS existing,
+       (SELECT row_to_json(i) FROM ins i) AS entry,
+       (SELECT row_to_json(o) FROM old o) AS before,
+       (SELECT row_to_json(x) FROM upd x) AS after,
+       (SELECT lc.name FROM level_configs lc, upd x WHERE lc.level = x.level) AS level_name`;
+
+/** Marks the user's lots expiring in ($2, $2 + $3 days] as reminded, once; returns them. */
+const MARK_REMINDED = `
+UPDATE point_lots SET reminded_at = $2::timestamptz
+WHERE user_id = $1 AND remaining > 0 AND reminded_at IS NULL
+  AND expires_at > $2::timestamptz AND expires_at <= $2::timestamptz + make_interval(days => $3::int)
+RETURNING remaining, expires_at`;
+
+/** Lots opened while expiry was off expire `days` after expiry was turned on (the first run that sees them). */
+const DATE_OPEN_LOTS = `
+UPDATE point_lots SET expires_at = $1::timestamptz + make_interval(days => $2::int)
+WHERE remaining > 0 AND expires_at IS NULL`;
+
 @Injectable()
 export class PointsLedgerRepository {
   /** Writes one entry with its balance move, or reports the entry that already holds the key. */
-  async writeEntry(manager: EntityManager, input: EntryInput): Promise<WriteOutcome> {
+  async writeEntry(manager: EntityManager, input: EntryInput, lots: LotTerms = { now: new Date(), days: 0 }): Promise<WriteOutcome> {
     const [row] = await manager.query(WRITE_ENTRY, [
       input.userId,
       input.amount,
@@ -156,13 +252,32 @@ export class PointsLedgerRepository {
       input.totalDelta,
       input.allowDebt,
       input.includeClosed,
+      lots.days,
+      lots.now,
     ]);
     return toOutcome(row);
   }
 
-  async settlePending(manager: EntityManager, idempotencyKey: string, to: 'posted' | 'voided'): Promise<WriteOutcome> {
-    const [row] = await manager.query(SETTLE_PENDING, [idempotencyKey, to]);
+  async settlePending(manager: EntityManager, idempotencyKey: string, to: 'posted' | 'voided', lots: LotTerms = { now: new Date(), days: 0 }): Promise<WriteOutcome> {
+    const [row] = await manager.query(SETTLE_PENDING, [idempotencyKey, to, lots.days, lots.now]);
     return toOutcome(row);
+  }
+
+  /** Writes the user's 'expire' entry for their lots due at `at`; `entry` is null when none were. */
+  async expireLots(manager: EntityManager, input: ExpiryInput): Promise<WriteOutcome> {
+    const [row] = await manager.query(EXPIRE_LOTS, [input.userId, input.at, input.at.toISOString(), input.idempotencyKey]);
+    return toOutcome(row);
+  }
+
+  async markReminded(manager: EntityManager, userId: string, now: Date, reminderDays: number): Promise<DueReminder[]> {
+    const [rows] = await manager.query(MARK_REMINDED, [userId, now, reminderDays]);
+    return (rows as Array<{ remaining: string; expires_at: string }>).map((r) => ({ amount: Number(r.remaining), expiresAt: new Date(r.expires_at) }));
+  }
+
+  /** How many lots got a date. */
+  async dateOpenLots(manager: EntityManager, now: Date, days: number): Promise<number> {
+    const [, count] = await manager.query(DATE_OPEN_LOTS, [now, days]);
+    return Number(count);
   }
 }
 

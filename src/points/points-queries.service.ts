@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { LevelsService } from '../levels/levels.service';
 import { pageRequest, toPage } from '../common/pagination/list-cursor';
 import { LeaderboardDto } from './dto/leaderboard.dto';
@@ -14,12 +17,16 @@ export class PointsQueriesService {
   constructor(
     private readonly queries: PointsQueryRepository,
     private readonly levels: LevelsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async myPoints(userId: string): Promise<MyPointsDto> {
     const balances = await this.queries.findBalances(userId);
     if (!balances) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
     const { current, next } = await this.levels.standing(balances.level);
+    const { days, reminderDays } = this.config.pointsExpiry;
+    const expiring = days > 0 ? await this.queries.expiring(userId, this.clock.now(), reminderDays) : null;
     const ref = (l: { level: number; name: string; minPoints: number }) => ({ level: l.level, name: l.name, minPoints: l.minPoints });
     return {
       total: balances.total,
@@ -29,6 +36,7 @@ export class PointsQueriesService {
       level: ref(current),
       nextLevel: next && ref(next),
       pointsToNextLevel: next ? Math.max(0, next.minPoints - balances.total) : 0,
+      expiring: expiring && { amount: expiring.amount, at: expiring.at.toISOString() },
     };
   }
 

@@ -52,6 +52,45 @@ export class PointsQueryRepository {
     );
   }
 
+  /** Users with lots due at `now` that still hold points. */
+  async usersWithDueLots(now: Date): Promise<string[]> {
+    const rows = await this.db.query(`SELECT DISTINCT user_id FROM point_lots WHERE remaining > 0 AND expires_at <= $1::timestamptz`, [now]);
+    return rows.map((r: { user_id: string }) => r.user_id);
+  }
+
+  /** Users with lots expiring within `days` of `now` that were not reminded yet. */
+  async usersToRemind(now: Date, days: number): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT user_id FROM point_lots
+       WHERE remaining > 0 AND reminded_at IS NULL
+         AND expires_at > $1::timestamptz AND expires_at <= $1::timestamptz + make_interval(days => $2::int)`,
+      [now, days],
+    );
+    return rows.map((r: { user_id: string }) => r.user_id);
+  }
+
+  /** Where a reminder is mailed: an open account's address and name. */
+  async mailingAddress(userId: string): Promise<{ email: string; name: string } | null> {
+    const [row] = await this.db.query(`SELECT email, name FROM users WHERE id = $1 AND deleted_at IS NULL`, [userId]);
+    return row ? { email: row.email, name: row.name } : null;
+  }
+
+  /**
+   * The points of the user's soonest-expiring lots that expire within `days` of `now`: the lots
+   * expiring on the same UTC day as the soonest one, and when the first of them expires.
+   */
+  async expiring(userId: string, now: Date, days: number): Promise<{ amount: number; at: Date } | null> {
+    const [row] = await this.db.query(
+      `WITH soon AS (
+         SELECT remaining, expires_at, date_trunc('day', expires_at AT TIME ZONE 'UTC') AS day FROM point_lots
+         WHERE user_id = $1 AND remaining > 0 AND expires_at <= $2::timestamptz + make_interval(days => $3::int)
+       )
+       SELECT SUM(remaining) AS amount, MIN(expires_at) AS at FROM soon WHERE day = (SELECT MIN(day) FROM soon)`,
+      [userId, now, days],
+    );
+    return row?.at ? { amount: Number(row.amount), at: new Date(row.at) } : null;
+  }
+
   /** Newest first, walking the (user_id, created_at DESC, id DESC) index from the cursor. */
   async listTransactions(
     userId: string,

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ClockModule } from '../common/clock';
+import { MailModule } from '../mail/mail.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PointBalanceEntity } from './entities/point-balance.entity';
 import { PointTransactionEntity } from './entities/point-transaction.entity';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
+import { PointsExpiryService } from './points-expiry.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
 import { PointsQueriesService } from './points-queries.service';
 import { PointsQueryRepository } from './points-query.repository';
@@ -14,7 +17,7 @@ import { RedemptionsRepository } from './redemptions.repository';
 import { RedemptionsService } from './redemptions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([PointTransactionEntity, PointBalanceEntity]), LevelsModule, AuditModule, ClockModule, MailModule],
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,
@@ -24,7 +27,8 @@ import { RedemptionsService } from './redemptions.service';
     PointsQueriesService,
     RedemptionsService,
     AdminPointsService,
+    PointsExpiryService,
   ],
-  exports: [PointsService, PointsQueriesService],
+  exports: [PointsService, PointsQueriesService, PointsExpiryService],
 })
 export class PointsModule {}

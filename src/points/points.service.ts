@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { WebhookEventInput } from '../common/events/outbound-events';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointSource } from './entities/point-transaction.entity';
-import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
+import { Balances, EntryInput, LedgerEntry, LotTerms, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
 import { PointsErrorCode, PointsException } from './points.exception';
 import { isUuid } from '../common/uuid';
 import { MAX_AMOUNT } from '../common/limits';
@@ -41,6 +44,12 @@ export interface SettleOptions extends InTx {
   purchaseId?: string;
 }
 
+export interface ExpireOptions extends InTx {
+  userId: string;
+  /** The run's time: lots due at or before it expire. */
+  at: Date;
+}
+
 export interface LedgerResult {
   transaction: LedgerEntry;
   /** True when the idempotency key had been used: nothing changed, no event was recorded. */
@@ -60,7 +69,28 @@ export class PointsService {
     private readonly uow: UnitOfWork,
     private readonly ledger: PointsLedgerRepository,
     private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Expires the user's lots due at `at` as one 'expire' entry (source 'system'); null when none were due. */
+  async expireDue(o: ExpireOptions): Promise<LedgerResult | null> {
+    return this.uow.within(
+      o.tx,
+      async (tx) => {
+        const key = `expire:${o.userId}:${o.at.toISOString()}`;
+        const outcome = await this.ledger.expireLots(tx.manager, { userId: o.userId, at: o.at, idempotencyKey: key });
+        if (!outcome.entry) return null;
+        tx.afterCommit(() => ledgerWrites.inc({ type: 'expire' }));
+        return this.changed(tx, outcome, outcome.entry.amount);
+      },
+      { contentionKey: o.userId },
+    );
+  }
+
+  private lotTerms(): LotTerms {
+    return { now: this.clock.now(), days: this.config.pointsExpiry.days };
+  }
 
   async addPoints(o: AddPointsOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
@@ -100,7 +130,7 @@ export class PointsService {
   private async settle(o: SettleOptions, to: 'posted' | 'voided'): Promise<LedgerResult> {
     checkKey(o.idempotencyKey);
     return this.uow.within(o.tx, async (tx) => {
-      const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to);
+      const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to, this.lotTerms());
       if (!outcome.existing) throw new PointsException(PointsErrorCode.TRANSACTION_NOT_FOUND, 'No ledger entry has this idempotency key');
       if (!outcome.entry) {
         if (outcome.existing.status === to) return { transaction: outcome.existing, duplicate: true, balances: null };
@@ -125,7 +155,7 @@ export class PointsService {
     return this.uow.within(
       o.tx,
       async (tx) => {
-        const outcome = await this.ledger.writeEntry(tx.manager, input);
+        const outcome = await this.ledger.writeEntry(tx.manager, input, this.lotTerms());
         if (outcome.existing) {
           if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
             throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');
@@ -209,7 +239,8 @@ function outboundEventOf(
     case 'spend':
       return { type: 'points.spent', data: { ...moved, source: entry.source, redemptionId } };
     case 'expire':
-      return { type: 'points.expired', data: { ...moved, expiredAt: entry.createdAt.toISOString() } };
+      // The expiry job's run time (its clock), which can differ from when the row was written.
+      return { type: 'points.expired', data: { ...moved, expiredAt: typeof entry.metadata.expiredAt === 'string' ? entry.metadata.expiredAt : entry.createdAt.toISOString() } };
     case 'clawback':
       return { type: 'points.clawed_back', data: { ...moved, purchaseId, debtAdded: Math.max(after.debt - before.debt, 0) } };
   }

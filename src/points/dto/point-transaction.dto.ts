@@ -6,7 +6,7 @@ export class PointTransactionDto {
   @ApiProperty({ enum: ['earn', 'spend', 'refund', 'clawback', 'expire'] }) type: string;
   @ApiProperty({ type: 'integer', description: 'Signed: spend, clawback and expire are negative', example: -100 }) amount: number;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Available points after this entry (for a held entry: when it was written)' }) balanceAfter: number;
-  @ApiProperty({ enum: ['purchase', 'referral', 'bonus', 'admin', 'redeem'] }) source: string;
+  @ApiProperty({ enum: ['purchase', 'referral', 'bonus', 'admin', 'redeem', 'system'] }) source: string;
   @ApiProperty({ enum: ['posted', 'pending', 'voided'], description: 'pending: held, not yet spendable' }) status: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;

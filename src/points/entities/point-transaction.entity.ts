@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 import { bigintTransformer } from '../../database/bigint.transformer';
 
 export type PointTransactionType = 'earn' | 'spend' | 'refund' | 'clawback' | 'expire';
-export type PointSource = 'purchase' | 'referral' | 'bonus' | 'admin' | 'redeem';
+/** `system`: written by the service itself (points expiry). */
+export type PointSource = 'purchase' | 'referral' | 'bonus' | 'admin' | 'redeem' | 'system';
 /** `pending` entries count towards the balance's `pending` until released; `voided` ones count nowhere. */
 export type PointTransactionStatus = 'posted' | 'pending' | 'voided';
 
