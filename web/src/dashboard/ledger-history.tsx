@@ -1,22 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Page, PointTransaction, TransactionType } from '../api/types';
-import { formatDateTime, formatNumber, signed } from '../format';
 import { Alert } from '../ui/alert';
 import { Card, Empty, Loading } from '../ui/card';
+import { LedgerTable, TRANSACTION_TYPES } from '../ui/ledger-table';
 import { usePaged } from '../ui/paged';
 import { Pager } from '../ui/pager';
 
-const TYPES: Array<{ value: TransactionType | ''; label: string }> = [
-  { value: '', label: 'All' },
-  { value: 'earn', label: 'Earned' },
-  { value: 'spend', label: 'Spent' },
-  { value: 'refund', label: 'Refunded' },
-  { value: 'clawback', label: 'Clawed back' },
-  { value: 'expire', label: 'Expired' },
-];
-
-const TYPE_LABEL = Object.fromEntries(TYPES.map((t) => [t.value, t.label])) as Record<string, string>;
+const TYPES: Array<{ value: TransactionType | ''; label: string }> = [{ value: '', label: 'All' }, ...TRANSACTION_TYPES];
 
 export function LedgerHistory({ version }: { version: number }) {
   const [type, setType] = useState<TransactionType | ''>('');
@@ -43,40 +34,7 @@ export function LedgerHistory({ version }: { version: number }) {
       {paged.error ? <Alert kind="error">{paged.error}</Alert> : null}
       {!page && paged.loading ? <Loading /> : null}
       {page && page.items.length === 0 ? <Empty>{type ? 'Nothing of this kind yet.' : 'No points yet: they appear here as you earn them.'}</Empty> : null}
-      {page && page.items.length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col" class="num">
-                  Points
-                </th>
-                <th scope="col" class="num">
-                  Balance
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((t) => (
-                <tr key={t.id}>
-                  <td>{formatDateTime(t.createdAt)}</td>
-                  <td>
-                    {t.description ?? TYPE_LABEL[t.type] ?? t.type}
-                    <div class="muted small">
-                      {TYPE_LABEL[t.type] ?? t.type} · {t.source}
-                      {t.status && t.status !== 'posted' ? ` · ${t.status === 'pending' ? 'held' : t.status}` : ''}
-                    </div>
-                  </td>
-                  <td class={t.amount < 0 ? 'num negative' : 'num positive'}>{signed(t.amount)}</td>
-                  <td class="num">{formatNumber(t.balanceAfter)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {page && page.items.length > 0 ? <LedgerTable items={page.items} /> : null}
       <Pager label="History" {...paged} />
     </Card>
   );
