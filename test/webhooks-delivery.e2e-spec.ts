@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSerializable } from '../src/database/serializable';
 import { registry } from '../src/metrics/metrics';
-import { WebhookEventInput } from '../src/webhooks/webhook-events';
+import { WebhookEventInput } from '../src/common/events/outbound-events';
 import { WebhookJobs } from '../src/webhooks/webhook-jobs';
 import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
 import { DEFAULT_DELIVERY_POLICY, WEBHOOK_DELIVERY_POLICY } from '../src/webhooks/webhook-policy';

@@ -8,7 +8,7 @@ import { Tx, UnitOfWork } from '../database/unit-of-work';
 import { AutoDisableReason } from './entities/webhook-endpoint.entity';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
-import { TEST_EVENT_TYPE } from './webhook-events';
+import { TEST_EVENT_TYPE } from '../common/events/outbound-events';
 import { WEBHOOK_DELIVERY_POLICY, WebhookDeliveryPolicy } from './webhook-policy';
 import { WebhookSecrets } from './webhook-secrets';
 import { displayUrl } from './display-url';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { WebhookEventInput } from './webhook-events';
+import { WebhookEventInput } from '../common/events/outbound-events';
 
 /** The one statement an outbox write sends (the benchmark replays it). */
 export const OUTBOX_INSERT_SQL = `INSERT INTO webhook_events (type, data) SELECT * FROM unnest($1::varchar[], $2::jsonb[])`;

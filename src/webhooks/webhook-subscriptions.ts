@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { WebhookEventInput } from './webhook-events';
+import { WebhookEventInput } from '../common/events/outbound-events';
 
 /** How stale another instance's view of the endpoints may be. */
 const REFRESH_MS = 1_000;

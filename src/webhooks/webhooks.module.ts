@@ -54,6 +54,5 @@ class OutboxSink implements OnModuleInit {
     WebhookJobs,
     WebhooksService,
   ],
-  exports: [WebhookOutbox],
 })
 export class WebhooksModule {}

@@ -9,7 +9,7 @@ import { WebhookDeliveryListDto, WebhookTestDto } from './dto/webhook-delivery.d
 import { CreatedWebhookEndpointDto, CreateWebhookDto, UpdateWebhookDto, WebhookEndpointDto, WebhookEndpointListDto } from './dto/webhook-endpoint.dto';
 import { DeliveryLogRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { EndpointRow, WebhookEndpointsRepository } from './webhook-endpoints.repository';
-import { ALL_EVENTS } from './webhook-events';
+import { ALL_EVENTS } from '../common/events/outbound-events';
 import { WEBHOOK_DELIVERY_JOB } from './webhook-jobs';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSubscriptions } from './webhook-subscriptions';

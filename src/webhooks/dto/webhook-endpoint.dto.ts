@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ALL_EVENTS, SUBSCRIBABLE_EVENT_TYPES } from '../webhook-events';
+import { ALL_EVENTS, SUBSCRIBABLE_EVENT_TYPES } from '../../common/events/outbound-events';
 
 export const EVENT_CHOICES = [ALL_EVENTS, ...SUBSCRIBABLE_EVENT_TYPES];
 const DISABLED_REASONS = ['disabled-by-admin', 'consecutive-failures', 'failing-for-3-days'];
