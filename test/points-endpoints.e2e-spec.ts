@@ -59,6 +59,9 @@ describe('points endpoints over HTTP', () => {
         nextLevel: { level: 3, name: 'Gold', minPoints: 2000 },
         pointsToNextLevel: 1400,
         expiring: null,
+        qualifyingPoints: null,
+        pointsToRetain: null,
+        retainUntil: null,
       });
     });
   });

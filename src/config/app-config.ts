@@ -26,6 +26,8 @@ export interface AppConfig {
   rewards: RewardRules;
   /** POINTS_EXPIRY_DAYS (0 = never) and POINTS_EXPIRY_REMINDER_DAYS. */
   pointsExpiry: { days: number; reminderDays: number };
+  /** LEVEL_WINDOW_MONTHS: the rolling window of qualifying points; 0 = lifetime. */
+  levelWindowMonths: number;
   jobSuperviseIntervalSeconds: number;
   metricsToken?: string;
   /** `secretKey`: WEBHOOK_SECRET_KEY, else JWT_SECRET (the webhook secrets' encryption key is derived from it). */
@@ -87,6 +89,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       jobExpireSeconds: vars.PURCHASE_JOB_EXPIRE_SECONDS,
     },
     pointsExpiry: { days: vars.POINTS_EXPIRY_DAYS, reminderDays: vars.POINTS_EXPIRY_REMINDER_DAYS },
+    levelWindowMonths: vars.LEVEL_WINDOW_MONTHS,
     jobSuperviseIntervalSeconds: vars.JOBS_SUPERVISE_INTERVAL_SECONDS,
     metricsToken: vars.METRICS_TOKEN,
     webhooks: { secretKey: vars.WEBHOOK_SECRET_KEY ?? jwtSecret, allowPrivateUrls: vars.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },

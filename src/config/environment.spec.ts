@@ -20,6 +20,7 @@ describe('validateEnvironment', () => {
     expect(vars.DATABASE_URL).toBeUndefined();
     expect(vars.POINTS_EXPIRY_DAYS).toBe(0);
     expect(vars.POINTS_EXPIRY_REMINDER_DAYS).toBe(7);
+    expect(vars.LEVEL_WINDOW_MONTHS).toBe(0);
   });
 
   it.each([
@@ -38,6 +39,8 @@ describe('validateEnvironment', () => {
     ['POINTS_EXPIRY_DAYS', '-1'],
     ['POINTS_EXPIRY_DAYS', '1.5'],
     ['POINTS_EXPIRY_REMINDER_DAYS', 'soon'],
+    ['LEVEL_WINDOW_MONTHS', '121'],
+    ['LEVEL_WINDOW_MONTHS', 'a year'],
   ])('names %s when it is %j', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);

@@ -193,6 +193,13 @@ export class EnvironmentVariables {
   @Max(365, { message: 'POINTS_EXPIRY_REMINDER_DAYS must be an integer from 0 to 365' })
   POINTS_EXPIRY_REMINDER_DAYS = 7;
 
+  /** Months of points that set the level (rolling, evaluated daily); 0 = lifetime. */
+  @Transform(toInt)
+  @IsInt({ message: 'LEVEL_WINDOW_MONTHS must be an integer from 0 to 120' })
+  @Min(0, { message: 'LEVEL_WINDOW_MONTHS must be an integer from 0 to 120' })
+  @Max(120, { message: 'LEVEL_WINDOW_MONTHS must be an integer from 0 to 120' })
+  LEVEL_WINDOW_MONTHS = 0;
+
   /** How long a purchase job may stay active before pg-boss considers its worker dead and re-runs it. */
   @Transform(toInt)
   @IsInt({ message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })

@@ -25,6 +25,7 @@ import { CreateAuditLog1763900400000 } from '../../migrations/1763900400000-Crea
 import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-IndexAdminLookups';
 import { CreateRewardRuleVersions1763900500000 } from '../../migrations/1763900500000-CreateRewardRuleVersions';
 import { CreatePointLots1763900600000 } from '../../migrations/1763900600000-CreatePointLots';
+import { AddLevelWindows1763900700000 } from '../../migrations/1763900700000-AddLevelWindows';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   IndexAdminLookups1763900400001,
   CreateRewardRuleVersions1763900500000,
   CreatePointLots1763900600000,
+  AddLevelWindows1763900700000,
 ];

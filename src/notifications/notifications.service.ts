@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InTx } from '../database/unit-of-work';
 import { DomainEvent } from './realtime-events';
 
-export type NotificationType = 'level-reached' | 'redemption-done' | 'referral-converted' | 'webhook-disabled' | 'points-expiring';
+export type NotificationType = 'level-reached' | 'level-down' | 'redemption-done' | 'referral-converted' | 'webhook-disabled' | 'points-expiring';
 
 export interface NewNotification extends Required<InTx> {
   userId: string;

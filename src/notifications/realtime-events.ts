@@ -2,6 +2,8 @@
 export interface ServerToClientEvents {
   'referral-signup': (payload: ReferralSignupEvent) => void;
   'level-up': (payload: LevelUpEvent) => void;
+  /** Only under LEVEL_WINDOW_MONTHS > 0: the daily evaluation lowered the level by one tier. */
+  'level-down': (payload: LevelUpEvent) => void;
   'points-updated': (payload: PointsUpdatedEvent) => void;
   'new-notification': (payload: NewNotificationEvent) => void;
   resync: (payload: ResyncEvent) => void;

@@ -22,7 +22,7 @@ WITH sums AS (
   FROM point_transactions GROUP BY user_id
 ), balances AS (
   SELECT u.id, COALESCE(b.total, 0) AS b_total, COALESCE(b.available, 0) AS b_available, COALESCE(b.pending, 0) AS b_pending,
-         COALESCE(b.debt, 0) AS b_debt, COALESCE(b.level, points_level(0)) AS b_level
+         COALESCE(b.debt, 0) AS b_debt, COALESCE(b.level, points_level(0)) AS b_level, b.window_from
   FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
 ), expected AS (
   SELECT x.*, x.b_available - x.b_debt AS net,
@@ -30,11 +30,26 @@ WITH sums AS (
          points_level(x.b_total) AS want_level
   FROM balances x LEFT JOIN sums s ON s.user_id = x.id
 )
-SELECT id, net, b_pending, b_total, b_level, b_available, b_debt, posted, pending, total, want_level
+SELECT id, net, b_pending, b_total, b_level, b_available, b_debt, posted, pending, total, want_level, window_from
 FROM expected
-WHERE net <> posted OR b_pending <> pending OR b_total <> total OR b_level <> want_level
+WHERE net <> posted OR b_pending <> pending OR b_total <> total OR (window_from IS NULL AND b_level <> want_level)
    OR b_available < 0 OR b_debt < 0 OR b_pending < 0 OR (b_debt > 0 AND b_available > 0)
 ORDER BY id`;
+
+/**
+ * A balance qualified over a level window: its qualifying points are what it earned since the
+ * window's start, net of clawbacks, and its level is at least what they reach (only the daily
+ * evaluation lowers it, one tier at a time).
+ */
+const WINDOW_DIFFERENCES = `
+SELECT b.user_id, b.qualifying, b.level, COALESCE(s.q, 0) AS q, points_level(b.qualifying) AS floor_level
+FROM point_balances b
+LEFT JOIN LATERAL (
+  SELECT SUM(t.amount) AS q FROM point_transactions t
+  WHERE t.user_id = b.user_id AND t.status = 'posted' AND t.type IN ('earn', 'clawback') AND t.created_at > b.window_from
+) s ON true
+WHERE b.window_from IS NOT NULL AND (b.qualifying <> COALESCE(s.q, 0) OR b.level < points_level(b.qualifying))
+ORDER BY b.user_id`;
 
 const ENTRY_DIFFERENCES = `
 SELECT user_id, id, type, amount, status, balance_after FROM point_transactions
@@ -91,7 +106,7 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
     if (n(r.b_total) !== n(r.total)) {
       problems.push({ userId: r.id, problem: 'total differs from the sum of posted earn and clawback entries', expected: n(r.total), actual: n(r.b_total) });
     }
-    if (n(r.b_level) !== n(r.want_level)) {
+    if (r.window_from === null && n(r.b_level) !== n(r.want_level)) {
       problems.push({ userId: r.id, problem: 'level does not match total and level_configs', expected: n(r.want_level), actual: n(r.b_level) });
     }
     if (n(r.b_available) < 0 || n(r.b_debt) < 0 || n(r.b_pending) < 0) {
@@ -106,6 +121,14 @@ export async function checkLedger(db: DataSource | EntityManager): Promise<Ledge
   }
   for (const r of await db.query(LOT_DIFFERENCES)) {
     problems.push({ userId: r.id, problem: 'available differs from the remaining points of the open lots', expected: Number(r.available), actual: Number(r.remaining) });
+  }
+  for (const r of await db.query(WINDOW_DIFFERENCES)) {
+    if (Number(r.qualifying) !== Number(r.q)) {
+      problems.push({ userId: r.user_id, problem: 'qualifying differs from the posted earn and clawback entries since the window started', expected: Number(r.q), actual: Number(r.qualifying) });
+    }
+    if (Number(r.level) < Number(r.floor_level)) {
+      problems.push({ userId: r.user_id, problem: 'level is below what the qualifying points reach', expected: Number(r.floor_level), actual: Number(r.level) });
+    }
   }
   for (const r of await db.query(ENTRY_DIFFERENCES)) {
     problems.push({ userId: r.user_id, problem: `entry ${r.id} breaks the entry rules (${r.type} ${r.amount} ${r.status}, balance_after ${r.balance_after})` });

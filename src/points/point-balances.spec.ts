@@ -29,7 +29,7 @@ describe('point_balances', () => {
       ledger.writeEntry(m, {
         source: 'bonus', status: 'posted', description: null, metadata: {}, idempotencyKey: `k-${randomUUID()}`,
         totalDelta: 0, allowDebt: false, includeClosed: false, ...input,
-      }),
+      }, { now: new Date(), days: 0, windowFrom: null }),
     );
   const credit = (userId: string, amount: number, extra: Partial<EntryInput> = {}) => write({ userId, amount, type: 'earn', totalDelta: amount, ...extra });
   const spend = (userId: string, amount: number) => write({ userId, amount: -amount, type: 'spend', source: 'redeem' });

@@ -10,7 +10,11 @@ import { PointSource, PointTransactionStatus, PointTransactionType } from './ent
  *   total            = Σ amount of 'posted' entries of type 'earn' or 'clawback'
  *                      (lifetime earned net of clawbacks; spends, refunds of spends
  *                      and expiries do not change it)
- *   level            = points_level(total) (the SQL function: the one level rule)
+ *   level            = points_level(total) (the SQL function: the one level rule), under lifetime
+ *                      qualification (window_from NULL); under a level window (LEVEL_WINDOW_MONTHS,
+ *                      level-window.ts) qualifying = Σ amount of those entries since window_from,
+ *                      a write raises the level to points_level(qualifying) at once and only the
+ *                      daily evaluation lowers it, so level >= points_level(qualifying)
  *   debt > 0 only while available = 0 (a credit settles debt first)
  *   seq              = how many statements moved these balances (trigger point_balances_seq)
  *   available        = Σ remaining of the user's point_lots: a posted credit opens a lot of what it
@@ -62,10 +66,14 @@ export interface EntryInput {
   includeClosed: boolean;
 }
 
-/** When a lot opened now expires: `days` 0 = never. */
-export interface LotTerms {
+/** What a write takes from the clock and the program's settings. */
+export interface WriteTerms {
+  /** The entry's time and its lot's opening. */
   now: Date;
+  /** When a lot opened now expires: `days` 0 = never. */
   days: number;
+  /** The level window's start for a balance created now; null under lifetime qualification. */
+  windowFrom: Date | null;
 }
 
 export interface ExpiryInput {
@@ -90,13 +98,24 @@ export interface WriteOutcome {
 
 const BALANCE_COLUMNS = `total, available, pending, debt, level, seq`;
 
-/** The balances after a move of `$2` ($5 = 'posted' or 'pending') and `$9` on total, from the balances at `b`. */
+/**
+ * The level of the balance at `b` once its total is `total` and its qualifying points are
+ * `qualifying`: lifetime (no window) follows the total both ways; a window only raises it.
+ */
+const levelAfter = (b: string, total: string, qualifying: string) =>
+  `CASE WHEN ${b}.window_from IS NULL THEN points_level(${total}) ELSE GREATEST(${b}.level, points_level(${qualifying})) END`;
+
+/**
+ * The balances after a move of `$2` ($5 = 'posted' or 'pending') and `$9` on total (and on the
+ * qualifying points), from the balances at `b`.
+ */
 const moved = (b: string) => `
     ${b}.total + $9::bigint,
     CASE WHEN $5::text = 'posted' THEN GREATEST(${b}.available - ${b}.debt + $2::bigint, 0) ELSE ${b}.available END,
     ${b}.pending + CASE WHEN $5::text = 'pending' THEN $2::bigint ELSE 0 END,
     CASE WHEN $5::text = 'posted' THEN GREATEST(${b}.debt - ${b}.available - $2::bigint, 0) ELSE ${b}.debt END,
-    points_level(${b}.total + $9::bigint)`;
+    ${levelAfter(b, `${b}.total + $9::bigint`, `${b}.qualifying + $9::bigint`)},
+    ${b}.qualifying + $9::bigint`;
 
 /** A lot opened at `now` ($now) expires `days` ($days) later, or never when `days` is 0. */
 const lotExpiry = (days: string, now: string) =>
@@ -129,20 +148,22 @@ WITH existing AS (
   SELECT * FROM point_transactions WHERE idempotency_key = $8
 ), old AS (
   SELECT u.id, COALESCE(b.total, 0) AS total, COALESCE(b.available, 0) AS available, COALESCE(b.pending, 0) AS pending,
-         COALESCE(b.debt, 0) AS debt, COALESCE(b.level, points_level(0)) AS level, COALESCE(b.seq, 0) AS seq
+         COALESCE(b.debt, 0) AS debt, COALESCE(b.level, points_level(0)) AS level, COALESCE(b.seq, 0) AS seq,
+         CASE WHEN b.user_id IS NULL THEN $14::timestamptz ELSE b.window_from END AS window_from,
+         CASE WHEN b.user_id IS NULL AND $14::timestamptz IS NOT NULL THEN 0 ELSE b.qualifying END AS qualifying
   FROM users u LEFT JOIN point_balances b ON b.user_id = u.id
   WHERE u.id = $1 AND ($11::boolean OR u.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM existing)
 ), upd AS (
-  INSERT INTO point_balances AS b (user_id, total, available, pending, debt, level, seq)
-  SELECT old.id, ${moved('old')}, old.seq + 1
+  INSERT INTO point_balances AS b (user_id, total, available, pending, debt, level, qualifying, seq, window_from)
+  SELECT old.id, ${moved('old')}, old.seq + 1, old.window_from
   FROM old WHERE $10::boolean OR old.available + $2::bigint >= 0
   ON CONFLICT (user_id) DO UPDATE SET
-    (total, available, pending, debt, level, updated_at) = (${moved('b')}, now())
+    (total, available, pending, debt, level, qualifying, updated_at) = (${moved('b')}, now())
   WHERE $10::boolean OR b.available + $2::bigint >= 0
   RETURNING ${BALANCE_COLUMNS}
 ), ins AS (
-  INSERT INTO point_transactions (user_id, type, amount, source, status, balance_after, description, metadata, idempotency_key)
-  SELECT $1, $3, $2::bigint, $4, $5::text, upd.available, $6, $7::jsonb, $8 FROM upd
+  INSERT INTO point_transactions (user_id, type, amount, source, status, balance_after, description, metadata, idempotency_key, created_at)
+  SELECT $1, $3, $2::bigint, $4, $5::text, upd.available, $6, $7::jsonb, $8, $13::timestamptz FROM upd
   RETURNING *
 ), lot_move AS (
   SELECT x.available - o.available AS d FROM upd x, old o
@@ -156,6 +177,9 @@ SELECT (SELECT row_to_json(e) FROM existing e) AS existing,
        (SELECT row_to_json(o) FROM old o) AS before,
        (SELECT row_to_json(x) FROM upd x) AS after,
        (SELECT lc.name FROM level_configs lc, upd x WHERE lc.level = x.level) AS level_name`;
+
+/** What a released held entry adds to the qualifying points: its earn, if written inside the window. */
+const heldQualifying = `CASE WHEN $2::text = 'posted' AND f.type = 'earn' AND f.created_at > b.window_from THEN f.amount ELSE 0 END`;
 
 /**
  * Flips a pending entry to posted ($2 = 'posted') or voided ($2 = 'voided') and moves the balances
@@ -176,7 +200,8 @@ WITH existing AS (
     available = CASE WHEN $2::text = 'posted' THEN GREATEST(b.available - b.debt + f.amount, 0) ELSE b.available END,
     debt = CASE WHEN $2::text = 'posted' THEN GREATEST(b.debt - b.available - f.amount, 0) ELSE b.debt END,
     total = b.total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END,
-    level = points_level(b.total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END),
+    level = ${levelAfter('b', `b.total + CASE WHEN $2::text = 'posted' AND f.type = 'earn' THEN f.amount ELSE 0 END`, `b.qualifying + ${heldQualifying}`)},
+    qualifying = b.qualifying + ${heldQualifying},
     updated_at = now()
   FROM flip f WHERE b.user_id = f.user_id
   RETURNING b.${BALANCE_COLUMNS.replace(/, /g, ', b.')}
@@ -239,7 +264,7 @@ WHERE remaining > 0 AND expires_at IS NULL`;
 @Injectable()
 export class PointsLedgerRepository {
   /** Writes one entry with its balance move, or reports the entry that already holds the key. */
-  async writeEntry(manager: EntityManager, input: EntryInput, lots: LotTerms = { now: new Date(), days: 0 }): Promise<WriteOutcome> {
+  async writeEntry(manager: EntityManager, input: EntryInput, terms: WriteTerms): Promise<WriteOutcome> {
     const [row] = await manager.query(WRITE_ENTRY, [
       input.userId,
       input.amount,
@@ -252,14 +277,15 @@ export class PointsLedgerRepository {
       input.totalDelta,
       input.allowDebt,
       input.includeClosed,
-      lots.days,
-      lots.now,
+      terms.days,
+      terms.now,
+      terms.windowFrom,
     ]);
     return toOutcome(row);
   }
 
-  async settlePending(manager: EntityManager, idempotencyKey: string, to: 'posted' | 'voided', lots: LotTerms = { now: new Date(), days: 0 }): Promise<WriteOutcome> {
-    const [row] = await manager.query(SETTLE_PENDING, [idempotencyKey, to, lots.days, lots.now]);
+  async settlePending(manager: EntityManager, idempotencyKey: string, to: 'posted' | 'voided', terms: WriteTerms): Promise<WriteOutcome> {
+    const [row] = await manager.query(SETTLE_PENDING, [idempotencyKey, to, terms.days, terms.now]);
     return toOutcome(row);
   }
 

@@ -10,6 +10,9 @@ import { MyPointsDto } from './dto/my-points.dto';
 import { PointTransactionDto, PointTransactionPageDto } from './dto/point-transaction.dto';
 import { Balances } from './points-ledger.repository';
 import { PointsQueryRepository } from './points-query.repository';
+import { evaluationDropping, nextEvaluation, windowStart } from './level-window';
+import { LevelWindowRepository } from './level-window.repository';
+import { LevelDto } from '../levels/dto/level.dto';
 import { PointsErrorCode, PointsException } from './points.exception';
 
 @Injectable()
@@ -17,6 +20,7 @@ export class PointsQueriesService {
   constructor(
     private readonly queries: PointsQueryRepository,
     private readonly levels: LevelsService,
+    private readonly windows: LevelWindowRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -28,6 +32,8 @@ export class PointsQueriesService {
     const { days, reminderDays } = this.config.pointsExpiry;
     const expiring = days > 0 ? await this.queries.expiring(userId, this.clock.now(), reminderDays) : null;
     const ref = (l: { level: number; name: string; minPoints: number }) => ({ level: l.level, name: l.name, minPoints: l.minPoints });
+    const standing = this.config.levelWindowMonths > 0 ? await this.retention(userId, current) : null;
+    const qualifying = standing ? standing.qualifyingPoints : balances.total;
     return {
       total: balances.total,
       available: balances.available,
@@ -35,9 +41,39 @@ export class PointsQueriesService {
       debt: balances.debt,
       level: ref(current),
       nextLevel: next && ref(next),
-      pointsToNextLevel: next ? Math.max(0, next.minPoints - balances.total) : 0,
+      pointsToNextLevel: next ? Math.max(0, next.minPoints - qualifying) : 0,
       expiring: expiring && { amount: expiring.amount, at: expiring.at.toISOString() },
+      qualifyingPoints: standing?.qualifyingPoints ?? null,
+      pointsToRetain: standing?.pointsToRetain ?? null,
+      retainUntil: standing?.retainUntil ?? null,
     };
+  }
+
+  /**
+   * What keeps the level under a window: at the next evaluation the window will hold the points
+   * earned after its new start; what the level needs beyond that is still to earn. When nothing is,
+   * the level is kept until the evaluation that drops enough of today's points out of the window.
+   */
+  private async retention(userId: string, current: LevelDto): Promise<{ qualifyingPoints: number; pointsToRetain: number; retainUntil: string | null }> {
+    const months = this.config.levelWindowMonths;
+    const now = this.clock.now();
+    const { qualifying, entries } = await this.windows.window(userId, windowStart(now, months));
+    const tiers = await this.levels.list();
+    const lowest = tiers.length === 0 || tiers[0].level === current.level;
+    const qualifyingPoints = Math.max(qualifying, 0);
+    if (lowest) return { qualifyingPoints, pointsToRetain: 0, retainUntil: null };
+    const evaluation = nextEvaluation(now);
+    const from = windowStart(evaluation, months);
+    const atEvaluation = entries.filter((e) => e.at > from).reduce((sum, e) => sum + e.amount, 0);
+    const pointsToRetain = Math.max(0, current.minPoints - atEvaluation);
+    if (pointsToRetain > 0) return { qualifyingPoints, pointsToRetain, retainUntil: evaluation.toISOString() };
+    let left = atEvaluation;
+    for (const e of entries) {
+      if (e.at <= from) continue;
+      left -= e.amount;
+      if (left < current.minPoints) return { qualifyingPoints, pointsToRetain, retainUntil: evaluationDropping(e.at, months).toISOString() };
+    }
+    return { qualifyingPoints, pointsToRetain, retainUntil: null };
   }
 
   /** Raw balances (level as a number) of several users at once, for the admin console. */

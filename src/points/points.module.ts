@@ -7,6 +7,8 @@ import { PointBalanceEntity } from './entities/point-balance.entity';
 import { PointTransactionEntity } from './entities/point-transaction.entity';
 import { LevelsModule } from '../levels/levels.module';
 import { AdminPointsService } from './admin-points.service';
+import { LevelEvaluationService } from './level-evaluation.service';
+import { LevelWindowRepository } from './level-window.repository';
 import { PointsExpiryService } from './points-expiry.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
 import { PointsQueriesService } from './points-queries.service';
@@ -28,7 +30,9 @@ import { RedemptionsService } from './redemptions.service';
     RedemptionsService,
     AdminPointsService,
     PointsExpiryService,
+    LevelWindowRepository,
+    LevelEvaluationService,
   ],
-  exports: [PointsService, PointsQueriesService, PointsExpiryService],
+  exports: [PointsService, PointsQueriesService, PointsExpiryService, LevelEvaluationService],
 })
 export class PointsModule {}

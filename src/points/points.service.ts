@@ -7,7 +7,8 @@ import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
 import { ledgerWrites } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointSource } from './entities/point-transaction.entity';
-import { Balances, EntryInput, LedgerEntry, LotTerms, PointsLedgerRepository, WriteOutcome } from './points-ledger.repository';
+import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome, WriteTerms } from './points-ledger.repository';
+import { windowStart } from './level-window';
 import { PointsErrorCode, PointsException } from './points.exception';
 import { isUuid } from '../common/uuid';
 import { MAX_AMOUNT } from '../common/limits';
@@ -88,8 +89,10 @@ export class PointsService {
     );
   }
 
-  private lotTerms(): LotTerms {
-    return { now: this.clock.now(), days: this.config.pointsExpiry.days };
+  private terms(): WriteTerms {
+    const now = this.clock.now();
+    const months = this.config.levelWindowMonths;
+    return { now, days: this.config.pointsExpiry.days, windowFrom: months > 0 ? windowStart(now, months) : null };
   }
 
   async addPoints(o: AddPointsOptions): Promise<LedgerResult> {
@@ -130,7 +133,7 @@ export class PointsService {
   private async settle(o: SettleOptions, to: 'posted' | 'voided'): Promise<LedgerResult> {
     checkKey(o.idempotencyKey);
     return this.uow.within(o.tx, async (tx) => {
-      const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to, this.lotTerms());
+      const outcome = await this.ledger.settlePending(tx.manager, o.idempotencyKey, to, this.terms());
       if (!outcome.existing) throw new PointsException(PointsErrorCode.TRANSACTION_NOT_FOUND, 'No ledger entry has this idempotency key');
       if (!outcome.entry) {
         if (outcome.existing.status === to) return { transaction: outcome.existing, duplicate: true, balances: null };
@@ -155,7 +158,7 @@ export class PointsService {
     return this.uow.within(
       o.tx,
       async (tx) => {
-        const outcome = await this.ledger.writeEntry(tx.manager, input, this.lotTerms());
+        const outcome = await this.ledger.writeEntry(tx.manager, input, this.terms());
         if (outcome.existing) {
           if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
             throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');

@@ -26,4 +26,24 @@ export class MyPointsDto {
     description: 'The points of the soonest-expiring lots (those expiring on the same UTC day) when they expire within POINTS_EXPIRY_REMINDER_DAYS; null otherwise or when expiry is off',
   })
   expiring: ExpiringPointsDto | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Under LEVEL_WINDOW_MONTHS > 0: points earned net of clawbacks in the window, which set the level; null under lifetime qualification',
+  })
+  qualifyingPoints: number | null;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    nullable: true,
+    description: 'Points still to earn in the window to keep the current level at the next evaluation (0 when safe); null under lifetime qualification',
+  })
+  pointsToRetain: number | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'The next daily evaluation that could lower the level (null at the lowest level and under lifetime qualification)',
+  })
+  retainUntil: string | null;
 }

@@ -11,6 +11,7 @@ import { UserEntity } from '../../users/entities/user.entity';
 @Check('point_balances_pending_non_negative', 'pending >= 0')
 @Check('point_balances_debt_non_negative', 'debt >= 0')
 @Check('point_balances_debt_only_when_empty', 'debt = 0 OR available = 0')
+@Check('point_balances_window_whole', '(window_from IS NULL) = (qualifying IS NULL)')
 export class PointBalanceEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;
@@ -33,9 +34,17 @@ export class PointBalanceEntity {
   @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
   debt: number;
 
-  /** points_level(total), kept in the same statement that moves total. */
+  /** points_level(total), kept in the same statement that moves total; under a level window, see `qualifying`. */
   @Column({ type: 'integer', default: 1 })
   level: number;
+
+  /** Under a level window (LEVEL_WINDOW_MONTHS): where it started at the last evaluation; null = lifetime qualification. */
+  @Column({ name: 'window_from', type: 'timestamptz', nullable: true })
+  windowFrom: Date | null;
+
+  /** Under a level window: points earned since `windowFrom`, net of clawbacks; sets the level. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintTransformer })
+  qualifying: number | null;
 
   /** Bumped by the trigger point_balances_seq whenever a balance moves. */
   @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
