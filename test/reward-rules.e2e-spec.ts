@@ -166,6 +166,24 @@ describe('versioned reward rules', () => {
     const unknown = await preview({ amount: 100, currency: 'USD', firstPurchase: true, version: 9_999 });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('RULES_VERSION_NOT_FOUND');
+
+    // Draft rules (the new-version form's live preview) are validated as a new version's are.
+    const draft = { refereeBonus: 7, referrerBonus: 3, commissionPercent: 10, secondLevelPercent: 0, minPurchaseAmount: 0, commissionWindowMonths: 0, holdingDays: 0 };
+    for (const rules of [{ ...draft, commissionPercent: 101 }, { ...draft, refereeBonus: -1 }, { ...draft, holdingDays: undefined }, { ...draft, effectiveFrom: new Date().toISOString() }, 'x']) {
+      const res = await preview({ amount: 100, currency: 'USD', firstPurchase: true, rules });
+      expect(res.status, JSON.stringify(rules)).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    const both = await preview({ amount: 100, currency: 'USD', firstPurchase: true, version: 1, rules: draft });
+    expect([both.status, both.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const drafted = (await preview({ amount: 10_000, currency: 'USD', firstPurchase: true, rules: draft }).expect(200)).body;
+    expect(drafted.version).toBeNull();
+    expect(drafted.awards).toEqual([
+      { role: 'referee', level: 0, points: 7, heldUntil: null },
+      { role: 'referrer', level: 1, points: 3, heldUntil: null },
+      { role: 'commission', level: 1, points: 1_000, heldUntil: null },
+    ]);
+    expect(await count()).toBe(n);
   });
 
   it('schedules a version, withdraws it before it takes effect (audited), and refuses to withdraw one in force', async () => {

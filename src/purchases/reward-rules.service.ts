@@ -5,10 +5,10 @@ import { CommonErrorCode, CommonException } from '../common/errors/common.except
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
-import { CreateRewardRulesDto, PreviewRewardsDto, RewardPreviewDto, RewardRulesListDto, RewardRulesVersionDto } from './dto/reward-rules.dto';
+import { CreateRewardRulesDto, PreviewRewardsDto, RewardPreviewDto, RewardRulesDraftDto, RewardRulesListDto, RewardRulesVersionDto } from './dto/reward-rules.dto';
 import { PurchasesErrorCode, PurchasesException } from './purchases.exception';
 import { RewardRuleVersionsRepository, RuleVersion } from './reward-rule-versions.repository';
-import { planAwards } from './reward-rules';
+import { planAwards, RuleSet } from './reward-rules';
 
 const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
 /** A version sent with effectiveFrom "now" reaches the server a little later; this much in the past still means now. */
@@ -104,23 +104,42 @@ export class RewardRulesService implements OnApplicationBootstrap {
     }, READ_COMMITTED);
   }
 
+  private async previewedVersion(version: number | undefined, now: Date): Promise<RuleVersion> {
+    const m = this.dataSource.manager;
+    const found = version === undefined ? await this.versionAt(m, now) : await this.repository.find(m, version);
+    if (!found || found.withdrawnAt) throw notFound(version!);
+    return found;
+  }
+
   /** What a purchase by a referee signed up now (with a second-level referrer) earns: the worker's own rule function. */
   async preview(input: PreviewRewardsDto): Promise<RewardPreviewDto> {
-    const m = this.dataSource.manager;
+    if (input.rules && input.version !== undefined) throw invalid('Send either version or rules, not both');
     const now = new Date();
-    const version = input.version === undefined ? await this.versionAt(m, now) : await this.repository.find(m, input.version);
-    if (!version || version.withdrawnAt) throw notFound(input.version!);
+    const rules = input.rules ? draftRules(input.rules) : await this.previewedVersion(input.version, now);
     const purchase = { id: 'preview', orderId: 'preview', userId: 'referee', amount: input.amount, completedAt: now, createdAt: now };
     const chain = {
       referral: { id: 'referral', status: 'pending' as const, referrerId: 'referrer', createdAt: now },
       parent: { id: 'parent', status: 'pending' as const, referrerId: 'second-level', createdAt: now },
     };
-    const awards = planAwards(version, purchase, chain, input.firstPurchase);
+    const awards = planAwards(rules, purchase, chain, input.firstPurchase);
     return {
-      version: version.version,
+      version: input.rules ? null : (rules as RuleVersion).version,
       awards: awards.map((a) => ({ role: a.role, level: a.level, points: a.amount, heldUntil: a.releaseAfter?.toISOString() ?? null })),
     };
   }
+}
+
+function draftRules(d: RewardRulesDraftDto): RuleSet {
+  return {
+    refereeBonus: d.refereeBonus,
+    referrerBonus: d.referrerBonus,
+    commissionBasisPoints: Math.round(d.commissionPercent * 100),
+    secondLevelBasisPoints: Math.round(d.secondLevelPercent * 100),
+    minPurchaseAmount: d.minPurchaseAmount,
+    commissionWindowMonths: d.commissionWindowMonths,
+    holdingDays: d.holdingDays,
+    maxCommissionPerReferral: d.maxCommissionPerReferral ?? null,
+  };
 }
 
 function invalid(message: string) {

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { IsCurrencyCode } from '../../common/http/currency-codes';
-import { IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 const PERCENT = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 };
 const percentMessage = (name: string) => ({ message: `${name} must be a number from 0 to 100 with at most 2 decimals` });
@@ -74,6 +75,9 @@ export class RewardRulesListDto {
   history: RewardRulesVersionDto[];
 }
 
+/** A version's rules before it is created: what the new-version form previews. */
+export class RewardRulesDraftDto extends OmitType(CreateRewardRulesDto, ['effectiveFrom', 'note'] as const) {}
+
 export class PreviewRewardsDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'Cents' })
   @IsInt() @Min(1) @Max(1_000_000_000)
@@ -90,6 +94,10 @@ export class PreviewRewardsDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The version to run; absent: the one in force now' })
   @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
   version?: number;
+
+  @ApiPropertyOptional({ type: RewardRulesDraftDto, description: 'Rules not created yet, run instead of a version (not with `version`)' })
+  @IsOptional() @ValidateNested() @Type(() => RewardRulesDraftDto)
+  rules?: RewardRulesDraftDto;
 }
 
 export class PreviewAwardDto {
@@ -101,7 +109,7 @@ export class PreviewAwardDto {
 }
 
 export class RewardPreviewDto {
-  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The version run; null for draft `rules`' }) version: number | null;
   @ApiProperty({ type: [PreviewAwardDto], description: 'What a purchase by a referee (with a second-level referrer) earns, signed up now, before any commission' })
   awards: PreviewAwardDto[];
 }
