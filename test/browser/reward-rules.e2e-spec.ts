@@ -109,6 +109,7 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
     ]);
     const total = seed.refereeBonus + seed.referrerBonus + commission + second;
     expect(await page.locator('[data-testid="preview-result"] tfoot td.num').textContent()).toBe(total.toLocaleString('en-US'));
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Preview awards');
 
     // A later purchase earns only the commissions.
     await page.getByLabel("The referee's first purchase (earns the bonuses)").uncheck();
@@ -170,6 +171,8 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
     // The version in force is unchanged, and so is the form's starting point.
     await page.getByRole('heading', { name: 'In force now: version 1' }).waitFor();
     expect(await page.getByLabel('Referee bonus (points)').inputValue()).toBe(String(seed.refereeBonus));
+    expect(await page.getByLabel('Now', { exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Note (optional)').inputValue()).toBe('');
     const [row] = await t.app.get(DataSource).query(`SELECT referee_bonus, holding_days, effective_from, created_by, note FROM reward_rule_versions WHERE version = 2`);
     expect(row).toMatchObject({ referee_bonus: 250, holding_days: 14, created_by: admin.id, note: 'Spring campaign: a bigger welcome.' });
     expect(new Date(row.effective_from).toISOString()).toBe(from.toISOString());
@@ -223,6 +226,8 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
     await page.getByRole('heading', { name: 'In force now: version 3' }).waitFor();
     expect(await facts(3)).toMatchObject({ Commission: '7.5 %' });
     expect(await page.getByLabel('Commission (%)', { exact: true }).inputValue()).toBe('7.5');
+    // The form stays where it was, so keyboard focus is not lost.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Create and apply now');
 
     const old = page.getByRole('listitem', { name: 'Version 1', exact: true });
     await old.waitFor();

@@ -42,6 +42,7 @@ export function RulesForm({ active, onCreated }: { active: RewardRulesVersion | 
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     const missing: Partial<Record<FormField, string>> = {};
     const body: Record<string, unknown> = {};
     for (const f of RULE_FIELDS) {
@@ -61,6 +62,11 @@ export function RulesForm({ active, onCreated }: { active: RewardRulesVersion | 
       const created = await api.createRewardRules(body as NewRewardRules);
       setErrors({});
       setError(null);
+      // The form stays mounted (focus stays on its button) and starts again from the version in force.
+      setValues(valuesOf(when === 'now' ? created : active));
+      setNote('');
+      setWhen('now');
+      setAt('');
       onCreated(created);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
@@ -159,7 +165,8 @@ export function RulesForm({ active, onCreated }: { active: RewardRulesVersion | 
         </div>
         <LiveMessage error={error} />
         <div class="actions">
-          <button type="submit" disabled={busy}>
+          {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page. */}
+          <button type="submit" aria-disabled={busy}>
             {busy ? 'Creating…' : when === 'now' ? 'Create and apply now' : 'Schedule version'}
           </button>
           <button

@@ -15,7 +15,6 @@ export function RewardRulesPanel() {
   const [list, setList] = useState<RewardRulesList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
-  const [formGeneration, setFormGeneration] = useState(0);
   const [withdrawing, setWithdrawing] = useState<RewardRulesVersion | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +36,6 @@ export function RewardRulesPanel() {
     const scheduled = new Date(v.effectiveFrom).getTime() > Date.now();
     setError(null);
     setMessage(scheduled ? `Version ${v.version} is scheduled to take effect on ${formatDateTime(v.effectiveFrom)}.` : `Version ${v.version} is in force from now.`);
-    setFormGeneration((g) => g + 1);
     reload();
   };
 
@@ -107,7 +105,7 @@ export function RewardRulesPanel() {
             </ul>
           )}
         </Card>
-        <RulesForm key={`${active?.version ?? 0}-${formGeneration}`} active={active} onCreated={created} />
+        <RulesForm active={active} onCreated={created} />
         <Card title="History" id="rules-history" wide>
           {history.length === 0 ? (
             <Empty>No earlier versions: version {active?.version ?? 1} is the first.</Empty>

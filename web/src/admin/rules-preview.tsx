@@ -46,6 +46,7 @@ export function RulesPreview({ list }: { list: RewardRulesList }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     if (!amount.trim()) {
       setErrors({ amount: 'Enter the purchase amount in cents.' });
       setError(null);
@@ -125,7 +126,8 @@ export function RulesPreview({ list }: { list: RewardRulesList }) {
           {errors.version ? <small class="field-error">{errors.version}</small> : null}
         </div>
         <LiveMessage error={error} />
-        <button type="submit" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page. */}
+        <button type="submit" aria-disabled={busy}>
           {busy ? 'Calculating…' : 'Preview awards'}
         </button>
       </form>
