@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     const [row] = await t.app.get(DataSource).query(`SELECT status FROM referrals WHERE id = $1`, [referralId]);
     expect(row.status).toBe('pending');
 
-    // The tabs follow the arrow keys; the section whose API is not built yet says so, with no made-up data.
+    // The tabs follow the arrow keys.
     await page.getByRole('tab', { name: 'Flagged referrals' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Users', selected: true }).waitFor();
@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await page.getByLabel('Email or user id').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Reward rules', selected: true }).waitFor();
-    await page.getByText('Reward rules: the version in force, history and scheduled versions will appear here once the server offers them.').waitFor();
+    await page.getByRole('heading', { name: 'In force now: version 1' }).waitFor();
   });
 
   it('finds a user, adjusts their points with a reason, shows the API\'s refusal of an overdraft, and audits the adjustment', async () => {

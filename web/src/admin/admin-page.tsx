@@ -5,9 +5,9 @@ import { Header, Main } from '../ui/layout';
 import { logout, useSession } from '../use-session';
 import './admin.css';
 import { AuditLog } from './audit-log';
-import { ComingSoon } from './coming-soon';
 import { FlaggedQueue } from './flagged-queue';
 import { Overview } from './overview';
+import { RewardRulesPanel } from './rules-panel';
 import { UsersPanel } from './users-panel';
 import { WebhooksPanel } from './webhooks-panel';
 
@@ -84,7 +84,7 @@ export function AdminPage() {
               {tab === 'overview' ? <Overview /> : null}
               {tab === 'flagged' ? <FlaggedQueue /> : null}
               {tab === 'users' ? <UsersPanel /> : null}
-              {tab === 'rules' ? <ComingSoon what="Reward rules: the version in force, history and scheduled versions" /> : null}
+              {tab === 'rules' ? <RewardRulesPanel /> : null}
               {tab === 'webhooks' ? <WebhooksPanel /> : null}
               {tab === 'audit' ? <AuditLog /> : null}
             </div>

@@ -45,7 +45,7 @@ export function AuditLog() {
             type="search"
             maxLength={255}
             autoComplete="off"
-            placeholder="a user, referral or webhook id"
+            placeholder="a user, referral or webhook id, or a rules version"
             value={targetText}
             onInput={(e) => setTargetText(e.currentTarget.value)}
           />

@@ -1,16 +1,18 @@
 import { clearToken, deviceId, getToken } from './session';
 import type {
   AdminAddPointsResult, AdminReferral, AdminUser, AdminUserDetail, Analytics, AuditAction, AuditEntry, CreatedWebhookEndpoint,
-  Leaderboard, MyPoints, NotificationPage, Page, PointTransaction, RedeemResult, ReferralPage, RewardType, SessionResult,
+  Leaderboard, MyPoints, NewRewardRules, NotificationPage, Page, PointTransaction, RedeemResult, ReferralPage, RewardPreview,
+  RewardRulesList, RewardRulesVersion, RewardType, SessionResult,
   TransactionType, User, WebhookDelivery, WebhookEndpoint,
 } from './types';
 
-/** API.md's error shape: `{ statusCode, code, message }`. */
+/** API.md's error shape: `{ statusCode, code, message }`; `details` holds each message of a validation error. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    readonly details: string[] = [message],
   ) {
     super(message);
   }
@@ -57,7 +59,7 @@ async function call<T>(method: string, path: string, options: { body?: unknown; 
     }
     const raw = data?.message;
     const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : res.statusText || 'Request failed';
-    throw new ApiError(res.status, data?.code, message);
+    throw new ApiError(res.status, data?.code, message, Array.isArray(raw) ? raw.map(String) : [message]);
   }
   return data as T;
 }
@@ -110,6 +112,12 @@ export const api = {
   webhookDeliveries: (id: string, cursor?: string | null) =>
     call<Page<WebhookDelivery>>('GET', `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries`, { query: { cursor, limit: 20 } }),
   testWebhook: (id: string) => call<{ eventId: string; deliveryId: string }>('POST', `/api/admin/webhooks/${encodeURIComponent(id)}/test`),
+
+  rewardRules: () => call<RewardRulesList>('GET', '/api/admin/reward-rules'),
+  createRewardRules: (body: NewRewardRules) => call<RewardRulesVersion>('POST', '/api/admin/reward-rules', { body }),
+  previewRewards: (body: { amount: number; currency: string; firstPurchase: boolean; version?: number }) =>
+    call<RewardPreview>('POST', '/api/admin/reward-rules/preview', { body }),
+  withdrawRewardRules: (version: number) => call<void>('DELETE', `/api/admin/reward-rules/${version}`),
 
   auditLog: (query: { action?: AuditAction | ''; targetId?: string; cursor?: string | null }) =>
     call<Page<AuditEntry>>('GET', '/api/admin/audit-log', { query: { ...query, limit: 25 } }),

@@ -39,8 +39,12 @@ export interface MyPoints {
   nextLevel: LevelRef | null;
   pointsToNextLevel: number;
   expiring?: { amount: number; at: string } | null;
-  pointsToRetain?: number | null;
-  retainUntil?: string | null;
+  /** The next three are null when level windows are off (the default). */
+  qualifyingPoints: number | null;
+  /** Points still to earn to keep the level at the next evaluation; 0 when it is safe. */
+  pointsToRetain: number | null;
+  /** The next evaluation that could lower the level. */
+  retainUntil: string | null;
 }
 
 export type TransactionType = 'earn' | 'spend' | 'refund' | 'clawback' | 'expire';
@@ -252,6 +256,8 @@ export const AUDIT_ACTIONS = [
   'webhook.created',
   'webhook.updated',
   'webhook.deleted',
+  'rules.created',
+  'rules.withdrawn',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -261,9 +267,52 @@ export interface AuditEntry {
   at: string;
   actor: { id: string; email: string } | 'cli';
   action: AuditAction;
-  target: { type: 'user' | 'referral' | 'webhook'; id: string };
+  target: { type: 'user' | 'referral' | 'webhook' | 'rules'; id: string };
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   details: Record<string, unknown>;
   requestId: string | null;
+}
+
+/** API.md "Reward rules": one version; percentages as numbers (5.5 = 5.5 %), amounts in cents. */
+export interface RewardRulesVersion {
+  version: number;
+  refereeBonus: number;
+  referrerBonus: number;
+  commissionPercent: number;
+  secondLevelPercent: number;
+  minPurchaseAmount: number;
+  commissionWindowMonths: number;
+  holdingDays: number;
+  maxCommissionPerReferral: number | null;
+  effectiveFrom: string;
+  /** null: seeded from the REWARD_* configuration. */
+  createdBy: string | null;
+  createdAt: string;
+  note: string | null;
+}
+
+export interface RewardRulesList {
+  active: RewardRulesVersion | null;
+  /** Soonest first. */
+  scheduled: RewardRulesVersion[];
+  /** Newest first; withdrawn versions are not listed. */
+  history: RewardRulesVersion[];
+}
+
+export type NewRewardRules = Omit<RewardRulesVersion, 'version' | 'effectiveFrom' | 'createdBy' | 'createdAt' | 'note'> & {
+  effectiveFrom?: string;
+  note?: string;
+};
+
+export interface RewardPreviewAward {
+  role: 'referee' | 'referrer' | 'commission';
+  level: 0 | 1 | 2;
+  points: number;
+  heldUntil: string | null;
+}
+
+export interface RewardPreview {
+  version: number;
+  awards: RewardPreviewAward[];
 }

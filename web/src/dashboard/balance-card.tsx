@@ -53,11 +53,26 @@ export function LevelCard({ points }: { points: MyPoints }) {
       ) : (
         <p class="hint">You are at the highest level.</p>
       )}
-      {points.retainUntil && points.pointsToRetain ? (
-        <p class="hint">
-          Earn {formatNumber(points.pointsToRetain)} more points by {formatDate(points.retainUntil)} to keep {level.name}.
-        </p>
-      ) : null}
+      <Retention points={points} />
     </Card>
+  );
+}
+
+/** Level windows (off by default, then these fields are null): what keeps the level at the next evaluation. */
+function Retention({ points }: { points: MyPoints }) {
+  const { qualifyingPoints, pointsToRetain, retainUntil, level } = points;
+  // `!= null`: a server without level windows may leave the fields out as well as send null.
+  const retention =
+    pointsToRetain != null && retainUntil != null
+      ? pointsToRetain > 0
+        ? `Earn ${formatNumber(pointsToRetain)} more points by ${formatDate(retainUntil)} to keep ${level.name}.`
+        : `${level.name} is kept until ${formatDate(retainUntil)}.`
+      : null;
+  if (retention === null && qualifyingPoints == null) return null;
+  return (
+    <div data-testid="retention">
+      {retention ? <p class="hint">{retention}</p> : null}
+      {qualifyingPoints != null ? <p class="hint">{formatNumber(qualifyingPoints)} qualifying points in the current level window.</p> : null}
+    </div>
   );
 }
