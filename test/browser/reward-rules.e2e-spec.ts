@@ -121,7 +121,12 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
   it('shows the validation errors of the API beside their fields, and focuses the first', async () => {
     const refused = { status: 400, path: '/api/admin/reward-rules' };
     await openRules([refused, refused]);
+    // The form's live preview runs its values through the server's rule function as they are typed.
+    const draft = page.getByTestId('draft-preview');
+    await page.getByLabel('Referee bonus (points)', { exact: true }).fill('275');
+    await draft.getByText('Referee (the buyer): first-purchase bonus: 275').waitFor();
     await page.getByLabel('Commission (%)', { exact: true }).fill('150');
+    await draft.getByText('Some values are out of range').waitFor();
     await page.getByRole('button', { name: 'Create and apply now' }).click();
     const error = page.locator('#rules-commissionPercent-error');
     await error.waitFor();

@@ -4,6 +4,7 @@ import type { NewRewardRules, RewardRulesVersion } from '../api/types';
 import { LiveMessage } from '../ui/alert';
 import { Card } from '../ui/card';
 import { Field } from '../ui/field';
+import { RulesDraftPreview } from './rules-draft-preview';
 import { fieldErrors, RULE_FIELDS, type RuleField } from './rules-fields';
 
 type Values = Record<RuleField, string>;
@@ -111,6 +112,7 @@ export function RulesForm({ active, onCreated }: { active: RewardRulesVersion | 
             />
           ))}
         </div>
+        <RulesDraftPreview values={values} />
         <fieldset class="rules-when">
           <legend>Takes effect</legend>
           <label class="choice">

@@ -16,7 +16,7 @@ const WHO: Record<string, string> = {
   'commission-1': 'Referrer: commission',
   'commission-2': "Referrer's referrer: second-level commission",
 };
-const who = (a: RewardPreviewAward) => WHO[`${a.role}-${a.level}`] ?? `${a.role} (level ${a.level})`;
+export const who = (a: RewardPreviewAward) => WHO[`${a.role}-${a.level}`] ?? `${a.role} (level ${a.level})`;
 
 function money(cents: number, currency: string): string | null {
   try {

@@ -115,7 +115,7 @@ export const api = {
 
   rewardRules: () => call<RewardRulesList>('GET', '/api/admin/reward-rules'),
   createRewardRules: (body: NewRewardRules) => call<RewardRulesVersion>('POST', '/api/admin/reward-rules', { body }),
-  previewRewards: (body: { amount: number; currency: string; firstPurchase: boolean; version?: number }) =>
+  previewRewards: (body: { amount: number; currency: string; firstPurchase: boolean; version?: number; rules?: Record<string, number | null> }) =>
     call<RewardPreview>('POST', '/api/admin/reward-rules/preview', { body }),
   withdrawRewardRules: (version: number) => call<void>('DELETE', `/api/admin/reward-rules/${version}`),
 

@@ -313,6 +313,7 @@ export interface RewardPreviewAward {
 }
 
 export interface RewardPreview {
-  version: number;
+  /** Null for draft rules (not created yet). */
+  version: number | null;
   awards: RewardPreviewAward[];
 }
