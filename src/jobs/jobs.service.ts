@@ -55,7 +55,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Enqueues a job; with `tx` it commits (or rolls back) with the unit of work that causes it. */
   async send<N extends JobName>(name: N, data: JobPayloads[N], options: SendOptions & InTx = {}): Promise<string | null> {
     const { tx, ...rest } = options;
-    return this.started().send(name, data as object, tx ? { ...rest, db: transactionDb(tx.manager) } : rest);
+    const id = await this.started().send(name, data as object, tx ? { ...rest, db: transactionDb(tx.manager) } : rest);
+    if (rest.startAfter === undefined) this.wakeAfter(tx, name);
+    return id;
+  }
+
+  /** pg-boss 10 has no LISTEN/NOTIFY: this process's own idle workers of the queue fetch at once; other instances at their next poll. */
+  private wakeAfter(tx: InTx['tx'], name: string): void {
+    const wake = () => this.workers.forEach((worker) => worker.queue === name && worker.wake());
+    if (tx) tx.afterCommit(wake);
+    else wake();
   }
 
   private discoverWorkers(): void {
@@ -81,6 +90,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       jobs.map((job) => ({ ...job, name, data: job.data as object })),
       { db: transactionDb(tx.manager) },
     );
+    this.wakeAfter(tx, name);
   }
 
   async onApplicationBootstrap(): Promise<void> {

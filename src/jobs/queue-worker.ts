@@ -25,21 +25,26 @@ export interface QueueWorkerOptions {
  */
 export class QueueWorker {
   private stopping = false;
-  private wake?: () => void;
+  private endSleep?: () => void;
   private readonly done: Promise<void>;
 
   constructor(
     private readonly boss: PgBoss,
-    private readonly name: string,
+    readonly queue: string,
     private readonly options: QueueWorkerOptions,
   ) {
     this.done = this.loop();
   }
 
+  /** Fetches now if it is waiting for its next poll (a job was just enqueued by this process). */
+  wake(): void {
+    this.endSleep?.();
+  }
+
   /** Stops fetching; resolves when the batch in hand is settled. */
   stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.endSleep?.();
     return this.done;
   }
 
@@ -47,7 +52,7 @@ export class QueueWorker {
     while (!this.stopping) {
       let full = false;
       try {
-        const jobs = await this.boss.fetch<object>(this.name, { batchSize: this.options.batchSize, includeMetadata: true });
+        const jobs = await this.boss.fetch<object>(this.queue, { batchSize: this.options.batchSize, includeMetadata: true });
         if (jobs.length > 0) await this.settle(jobs);
         full = jobs.length === this.options.batchSize;
       } catch (error) {
@@ -55,7 +60,7 @@ export class QueueWorker {
       }
       if (!full && !this.stopping) await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollingIntervalMs);
-        this.wake = () => (clearTimeout(timer), resolve());
+        this.endSleep = () => (clearTimeout(timer), resolve());
       });
     }
   }
@@ -72,13 +77,13 @@ export class QueueWorker {
           completed.push(job.id);
         } catch (error) {
           this.options.onJobFailed(job, error);
-          await this.boss.fail(this.name, job.id, { message: error instanceof Error ? error.message : String(error) });
+          await this.boss.fail(this.queue, job.id, { message: error instanceof Error ? error.message : String(error) });
           await this.capRetryDelay(job.id);
         }
       }
     } finally {
       clearInterval(timer);
-      if (completed.length > 0) await this.boss.complete(this.name, completed);
+      if (completed.length > 0) await this.boss.complete(this.queue, completed);
     }
   }
 
@@ -92,7 +97,7 @@ export class QueueWorker {
       `UPDATE ${this.options.schema}.job j
        SET expire_in = least(make_interval(secs => $4), now() - j.started_on + make_interval(secs => $3))
        WHERE j.name = $1 AND j.id = ANY($2::uuid[]) AND j.state = 'active'`,
-      [this.name, jobs.map((j) => j.id), this.options.heartbeatSeconds, this.options.expireInSeconds],
+      [this.queue, jobs.map((j) => j.id), this.options.heartbeatSeconds, this.options.expireInSeconds],
     );
   }
 
@@ -101,7 +106,7 @@ export class QueueWorker {
     await this.boss.getDb().executeSql(
       `UPDATE ${this.options.schema}.job SET start_after = least(start_after, now() + make_interval(secs => $3))
        WHERE name = $1 AND id = $2 AND state = 'retry'`,
-      [this.name, id, this.options.retryDelayMaxSeconds],
+      [this.queue, id, this.options.retryDelayMaxSeconds],
     );
   }
 }
