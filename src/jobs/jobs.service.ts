@@ -27,6 +27,7 @@ export const JOB_HEARTBEAT_SECONDS = 20;
 /** pg-boss 10's expiry of a queue that sets none. */
 const DEFAULT_EXPIRE_SECONDS = 15 * 60;
 const POLLING_INTERVAL_MS = 2_000;
+const OUTAGE_WARNING_INTERVAL_MS = 10_000;
 /** How long shutdown waits for running jobs; those still running are retried after their heartbeat lapses. */
 const STOP_TIMEOUT_MS = 4_000;
 
@@ -45,6 +46,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private boss?: PgBoss;
   private workers: QueueWorker[] = [];
   private workersStarted = false;
+  private outageWarnedAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -195,8 +197,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private onError(error: Error): void {
-    if (isDatabaseOutage(error)) this.logger.warn({ reason: error.message }, 'pg-boss: database unreachable');
-    else this.logger.error({ err: error }, 'pg-boss error');
+    if (!isDatabaseOutage(error)) return this.logger.error({ err: error }, 'pg-boss error');
+    // Every fetch loop notices an outage on each poll: one warning per interval says it.
+    if (Date.now() - this.outageWarnedAt < OUTAGE_WARNING_INTERVAL_MS) return;
+    this.outageWarnedAt = Date.now();
+    this.logger.warn({ reason: error.message }, 'pg-boss: database unreachable');
   }
 
   private started(): PgBoss {
