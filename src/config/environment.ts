@@ -207,7 +207,7 @@ export class EnvironmentVariables {
   @Max(86_400, { message: 'PURCHASE_JOB_EXPIRE_SECONDS must be an integer from 1 to 86400' })
   PURCHASE_JOB_EXPIRE_SECONDS = 300;
 
-  /** How often pg-boss looks for expired jobs (and runs its monitor). */
+  /** How often pg-boss's maintenance fails expired jobs (and deletes finished ones of queues that ask for it). */
   @Transform(toInt)
   @IsInt({ message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })
   @Min(1, { message: 'JOBS_SUPERVISE_INTERVAL_SECONDS must be an integer from 1 to 3600' })

@@ -14,7 +14,7 @@ export const PREPARE_LOCK_KEY = 7_340_912_001;
  * Brings a database to the current schema and runs the seeds the caller composes (database/ knows
  * no module: see prepare-app-database.ts). Runs under a session advisory lock, so instances started together on an empty database
  * take turns (the later ones find nothing left to do); the lock goes with the session if the
- * holder dies. pg-boss's own schema is installed by the app's JobsService under pg-boss's lock.
+ * holder dies. pg-boss's own schema is installed (a newer pg-boss's carried over) by the app's JobsService under pg-boss's lock.
  */
 export async function prepareDatabase<K extends string = never>(
   url: string,

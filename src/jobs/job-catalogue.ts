@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -14,8 +14,19 @@ export type JobName = keyof JobPayloads;
 /** The payload of a scheduled job, which pg-boss enqueues by itself. */
 export type NoPayload = Record<string, never>;
 
+/** The fields of a job a handler sees. */
+export type Job<T = object> = PgBoss.JobWithMetadata<T>;
+
+/** pg-boss 10's queue settings (times in seconds, as JobsService reads them), plus two that JobsService implements on top. */
+export type QueueSettings = Omit<PgBoss.Queue, 'name' | 'expireInMinutes' | 'expireInHours' | 'retentionMinutes' | 'retentionHours' | 'retentionDays'> & {
+  /** Caps the exponential back-off between attempts. */
+  retryDelayMax?: number;
+  /** Deletes the queue's finished jobs this long after they finish (pg-boss 10 keeps them 12 h + 7 days). */
+  deleteAfterSeconds?: number;
+};
+
 export interface JobOptions {
-  queue?: Omit<Queue, 'name'>;
+  queue?: QueueSettings;
   batchSize?: number;
   localConcurrency?: number;
   /** A cron expression (UTC): pg-boss enqueues the job on that schedule, once across all instances. */

@@ -10,6 +10,7 @@ declare module './job-catalogue' {
   interface JobPayloads {
     probe: { tag: string };
     'probe-batch': { tag: string };
+    'probe-capped': { tag: string };
   }
 }
 
@@ -27,6 +28,11 @@ class ProbeJobs {
   async probeBatch({ tag }: { tag: string }): Promise<void> {
     batchAttempts.set(tag, (batchAttempts.get(tag) ?? 0) + 1);
     if (tag === 'poison') throw new Error('always fails');
+  }
+
+  @OnJob('probe-capped', { queue: { retryLimit: 20, retryDelay: 3600, retryBackoff: true, retryDelayMax: 2 } })
+  async probeCapped(): Promise<void> {
+    throw new Error('fails, to be retried');
   }
 }
 
@@ -89,14 +95,47 @@ describe('JobsService', () => {
     });
   });
 
+  describe('retries', () => {
+    it('wait no longer than the queue\'s retryDelayMax, however long the back-off has grown', async () => {
+      const id = (await t.app.get(JobsService).send('probe-capped', { tag: 'x' }))!;
+      const db = t.app.get(DataSource);
+      const row = async () => (await db.query(`SELECT state, extract(epoch FROM start_after - now()) AS wait FROM pgboss.job WHERE id = $1`, [id]))[0];
+      const end = Date.now() + 10_000;
+      // The cap is applied just after pg-boss has computed the back-off: wait for it, not for the retry state.
+      const capped = async () => ((r) => r.state === 'retry' && Number(r.wait) <= 2)(await row());
+      while (!(await capped()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      const { state, wait } = await row();
+      expect(state).toBe('retry');
+      // Uncapped, the first retry of a 3600 s delay with back-off waits 3600..7200 s.
+      expect(Number(wait)).toBeLessThanOrEqual(2);
+    });
+  });
+
+  describe('finished jobs', () => {
+    it('of a queue with deleteAfterSeconds go at the next maintenance after that', async () => {
+      const db = t.app.get(DataSource);
+      const id = (await t.app.get(JobsService).send('probe', { tag: 'old' }))!;
+      await until(() => seen.includes('old'));
+      await db.query(`INSERT INTO pgboss.job (id, name, data, state, completed_on) VALUES (gen_random_uuid(), 'mail.send', '{}', 'completed', now() - interval '2 hours')`);
+      const count = async (name: string, state: string) =>
+        (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = $2`, [name, state]))[0].n as number;
+      expect(await count('mail.send', 'completed')).toBe(1);
+      const end = Date.now() + 25_000;
+      while ((await count('mail.send', 'completed')) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      expect(await count('mail.send', 'completed')).toBe(0);
+      // A queue without it keeps its finished jobs.
+      expect((await db.query(`SELECT state FROM pgboss.job WHERE id = $1`, [id]))[0]?.state).toBe('completed');
+    });
+  });
+
   describe('queues', () => {
     it('take this build\'s settings on start, also when an older build created them', async () => {
       const db = t.app.get(DataSource);
-      await db.query(`UPDATE pgboss.queue SET retention_seconds = 1209600, notify = false WHERE name = 'mail.send'`);
+      await db.query(`UPDATE pgboss.queue SET retention_minutes = 20160, retry_limit = 1, retry_backoff = false WHERE name = 'mail.send'`);
       const restarted = await createTestApp({ imports: [ProbeModule] });
       await restarted.close();
-      const [queue] = await db.query(`SELECT retention_seconds, deletion_seconds, notify FROM pgboss.queue WHERE name = 'mail.send'`);
-      expect(queue).toEqual({ retention_seconds: 3600, deletion_seconds: 3600, notify: true });
+      const [queue] = await db.query(`SELECT retention_minutes, retry_limit, retry_backoff FROM pgboss.queue WHERE name = 'mail.send'`);
+      expect(queue).toEqual({ retention_minutes: 60, retry_limit: 10, retry_backoff: true });
     });
   });
 });

@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { Job, JobResult, PgBoss, SendOptions, WorkOptions } from 'pg-boss';
+import PgBoss from 'pg-boss';
 import { isDatabaseOutage } from '../common/errors/outage';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { jobsProcessed, QueueCounts } from '../metrics/metrics';
 import { InTx } from '../database/unit-of-work';
-import { jobDeclarationOf, JobName, JobOptions, JobPayloads } from './job-catalogue';
+import { carryOverNewerJobSchema } from './carry-over-newer-job-schema';
+import { Job, jobDeclarationOf, JobName, JobOptions, JobPayloads, QueueSettings } from './job-catalogue';
+import { QueueWorker } from './queue-worker';
 import { transactionDb } from './transaction-db';
 
 interface Worker extends JobOptions {
@@ -17,13 +19,20 @@ interface Worker extends JobOptions {
 export const JOBS_SCHEMA = 'pgboss';
 
 /**
- * A running job refreshes its heartbeat every half of this; one that misses it (its process was
- * killed) is failed and retried at the next supervision, so it runs again well within a minute
- * however long `expireInSeconds` lets a live job take.
+ * A running job's deadline is pushed this far ahead every half of this; one whose process was
+ * killed passes it and is failed and retried at the next supervision, so it runs again well
+ * within a minute however long `expireInSeconds` lets a live job take.
  */
 export const JOB_HEARTBEAT_SECONDS = 20;
+/** pg-boss 10's expiry of a queue that sets none. */
+const DEFAULT_EXPIRE_SECONDS = 15 * 60;
+const POLLING_INTERVAL_MS = 2_000;
+const OUTAGE_WARNING_INTERVAL_MS = 10_000;
 /** How long shutdown waits for running jobs; those still running are retried after their heartbeat lapses. */
 const STOP_TIMEOUT_MS = 4_000;
+
+/** What `send` passes to pg-boss: its own options, with the connection left to JobsService. */
+export type SendOptions = Omit<PgBoss.SendOptions, 'db'>;
 
 /**
  * pg-boss on the app's PostgreSQL. Workers are the `@OnJob` methods of any provider (see
@@ -35,7 +44,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(JobsService.name);
   private readonly definitions = new Map<string, Worker>();
   private boss?: PgBoss;
+  private workers: QueueWorker[] = [];
   private workersStarted = false;
+  private outageWarnedAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,7 +57,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Enqueues a job; with `tx` it commits (or rolls back) with the unit of work that causes it. */
   async send<N extends JobName>(name: N, data: JobPayloads[N], options: SendOptions & InTx = {}): Promise<string | null> {
     const { tx, ...rest } = options;
-    return this.started().send(name, data as object, tx ? { ...rest, db: transactionDb(tx.manager) } : rest);
+    const id = await this.started().send(name, data as object, tx ? { ...rest, db: transactionDb(tx.manager) } : rest);
+    if (rest.startAfter === undefined) this.wakeAfter(tx, name);
+    return id;
+  }
+
+  /** pg-boss 10 has no LISTEN/NOTIFY: this process's own idle workers of the queue fetch at once; other instances at their next poll. */
+  private wakeAfter(tx: InTx['tx'], name: string): void {
+    const wake = () => this.workers.forEach((worker) => worker.queue === name && worker.wake());
+    if (tx) tx.afterCommit(wake);
+    else wake();
   }
 
   private discoverWorkers(): void {
@@ -67,70 +87,75 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Enqueues many jobs of one queue in one statement, committed (or rolled back) with `tx`. */
   async sendMany<N extends JobName>(name: N, jobs: Array<{ id?: string; data: JobPayloads[N] }>, { tx }: Required<InTx>): Promise<void> {
-    if (jobs.length > 0) await this.started().insert(name, jobs as Array<{ id?: string; data: object }>, { db: transactionDb(tx.manager), returnId: false });
+    if (jobs.length === 0) return;
+    await this.started().insert(
+      jobs.map((job) => ({ ...job, name, data: job.data as object })),
+      { db: transactionDb(tx.manager) },
+    );
+    this.wakeAfter(tx, name);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.discoverWorkers();
+    const carried = await carryOverNewerJobSchema(this.config.databaseUrl, JOBS_SCHEMA);
+    if (carried > 0) this.logger.log({ jobs: carried }, 'pg-boss: jobs carried over from a newer pg-boss schema');
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,
       schema: JOBS_SCHEMA,
       application_name: 'referral-points-jobs',
       max: 5,
-      useListenNotify: true,
-      superviseIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
-      monitorIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
+      maintenanceIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
     });
     // pg-boss reconnects by itself: a database outage is worth a warning, not an error per poll.
-    boss.on('error', (error) =>
-      isDatabaseOutage(error) ? this.logger.warn({ reason: error.message }, 'pg-boss: database unreachable') : this.logger.error({ err: error }, 'pg-boss error'),
-    );
+    boss.on('error', (error) => this.onError(error));
+    boss.on('maintenance', () => void this.deleteFinished(boss).catch((error) => this.onError(error)));
     await boss.start();
     this.boss = boss;
     for (const def of this.definitions.values()) {
-      const queue = { retryLimit: 10, retryDelay: 1, retryBackoff: true, notify: true, heartbeatSeconds: JOB_HEARTBEAT_SECONDS, ...def.queue };
+      const { retryDelayMax: _max, deleteAfterSeconds: _delete, retentionSeconds, ...settings } = this.queueSettings(def);
+      // pg-boss 10 takes a queue's retention in minutes only (retentionSeconds is dropped silently).
+      const queue = { ...settings, name: def.name, ...(retentionSeconds && { retentionMinutes: Math.ceil(retentionSeconds / 60) }) };
       await boss.createQueue(def.name, queue);
       // createQueue leaves an existing queue as it was created: bring its settings up to this build's.
-      const { policy: _policy, partition: _partition, ...updatable } = queue;
-      await boss.updateQueue(def.name, updatable);
+      await boss.updateQueue(def.name, queue);
       if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
     }
     for (const def of this.definitions.values()) {
-      await boss.work<object, unknown, WorkOptions & { perJobResults: true }>(
-        def.name,
-        {
-          batchSize: def.batchSize ?? 1,
-          localConcurrency: def.localConcurrency ?? 1,
-          pollingIntervalSeconds: 2,
-          notifyPollingIntervalSeconds: 2,
-          burstWhenBatchFull: true,
-          perJobResults: true,
-        },
-        // Settled one by one: a failing job is retried alone instead of failing its whole batch.
-        async (jobs) => {
-          const results: JobResult[] = [];
-          for (const job of jobs) {
-            try {
+      const settings = this.queueSettings(def);
+      // pg-boss 10 has no local concurrency: each slot is a fetch loop of its own.
+      for (let slot = 0; slot < (def.localConcurrency ?? 1); slot++) {
+        this.workers.push(
+          new QueueWorker(boss, def.name, {
+            schema: JOBS_SCHEMA,
+            batchSize: def.batchSize ?? 1,
+            pollingIntervalMs: POLLING_INTERVAL_MS,
+            heartbeatSeconds: JOB_HEARTBEAT_SECONDS,
+            expireInSeconds: settings.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
+            retryDelayMaxSeconds: settings.retryDelayMax,
+            handle: async (job) => {
               await def.handle(job.data, job);
-              results.push({ id: job.id, status: 'completed' });
               jobsProcessed.inc({ queue: def.name, result: 'completed' });
-            } catch (error) {
+            },
+            onJobFailed: (job, error) => {
               jobsProcessed.inc({ queue: def.name, result: 'failed' });
               this.logger.warn({ err: error, job: def.name, jobId: job.id }, 'job failed; pg-boss will retry it');
-              results.push({ id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error) } });
-            }
-          }
-          return results;
-        },
-      );
+            },
+            onError: (error) => this.onError(error as Error),
+          }),
+        );
+      }
     }
     this.workersStarted = true;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.workersStarted = false;
-    // Jobs still finishing may enqueue follow-ups, so sending works until the stop is done.
-    await this.boss?.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
+    // Jobs still finishing may enqueue follow-ups, so sending works until the stop is done; jobs
+    // still running after the timeout run again elsewhere once their heartbeat lapses.
+    const settled = Promise.all(this.workers.map((worker) => worker.stop()));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+    this.workers = [];
+    await this.boss?.stop({ graceful: false, wait: true, timeout: 1_000 });
     this.boss = undefined;
   }
 
@@ -139,11 +164,44 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.workersStarted;
   }
 
-  /** Counts of the registered queues from pg-boss's queue table (refreshed by its monitor), one cheap query. */
+  /** Counts of the registered queues, one query on pg-boss's job table (its archive holds the finished ones). */
   async queueCounts(): Promise<QueueCounts[]> {
     if (!this.boss || this.definitions.size === 0) return [];
-    const queues = await this.boss.getQueues([...this.definitions.keys()]);
-    return queues.map((q) => ({ queue: q.name, queued: q.queuedCount, active: q.activeCount, failed: q.failedCount }));
+    const names = [...this.definitions.keys()];
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT name, count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued,
+              count(*) FILTER (WHERE state = 'active')::int AS active, count(*) FILTER (WHERE state = 'failed')::int AS failed
+       FROM ${JOBS_SCHEMA}.job WHERE name = ANY($1) GROUP BY name`,
+      [names],
+    );
+    const counted = new Map<string, { queued: number; active: number; failed: number }>(rows.map((r) => [r.name, r]));
+    return names.map((queue) => ({ queue, queued: 0, active: 0, failed: 0, ...counted.get(queue) }));
+  }
+
+  private queueSettings(def: Worker): QueueSettings {
+    return { retryLimit: 10, retryDelay: 1, retryBackoff: true, ...def.queue };
+  }
+
+  /** pg-boss 10 keeps finished jobs for a fixed time; queues with `deleteAfterSeconds` (mails hold codes) go sooner. */
+  private async deleteFinished(boss: PgBoss): Promise<void> {
+    for (const def of this.definitions.values()) {
+      const seconds = def.queue?.deleteAfterSeconds;
+      if (seconds === undefined) continue;
+      const db = boss.getDb();
+      await db.executeSql(
+        `DELETE FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND state IN ('completed', 'cancelled', 'failed') AND completed_on < now() - make_interval(secs => $2)`,
+        [def.name, seconds],
+      );
+      await db.executeSql(`DELETE FROM ${JOBS_SCHEMA}.archive WHERE name = $1 AND completed_on < now() - make_interval(secs => $2)`, [def.name, seconds]);
+    }
+  }
+
+  private onError(error: Error): void {
+    if (!isDatabaseOutage(error)) return this.logger.error({ err: error }, 'pg-boss error');
+    // Every fetch loop notices an outage on each poll: one warning per interval says it.
+    if (Date.now() - this.outageWarnedAt < OUTAGE_WARNING_INTERVAL_MS) return;
+    this.outageWarnedAt = Date.now();
+    this.logger.warn({ reason: error.message }, 'pg-boss: database unreachable');
   }
 
   private started(): PgBoss {

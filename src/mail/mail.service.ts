@@ -64,7 +64,7 @@ export class MailService {
   }
 
   /** Sends one mail; a retry may send it again (at-least-once), which is harmless for a code. */
-  // Batches let the worker keep fetching through a burst of sign-ups (pg-boss bursts on full batches).
+  // Batches let the worker keep fetching through a burst of sign-ups (a worker fetches again at once after a full batch).
   // A job holds the code in clear; codes die after 15 minutes, so neither waits nor stays longer than an hour.
   @OnJob(MAIL_SEND_JOB, { batchSize: 20, queue: { retentionSeconds: 3600, deleteAfterSeconds: 3600 } })
   async deliver(job: MailJob): Promise<void> {

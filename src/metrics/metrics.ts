@@ -86,7 +86,7 @@ const jobGauges = (['queued', 'active', 'failed'] as const).map(
       state,
       new Gauge({
         name: `jobs_${state}`,
-        help: `Jobs ${state} by queue, as of pg-boss's last monitor pass`,
+        help: `Jobs ${state} by queue, counted in pg-boss's job table`,
         labelNames: ['queue'] as const,
         registers: [registry],
       }),

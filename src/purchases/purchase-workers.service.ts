@@ -23,7 +23,7 @@ export class PurchaseWorkersService {
   ) {}
 
   // Jobs of different purchases run side by side; the ledger's SERIALIZABLE retries order their writes.
-  // Batches let a worker keep fetching during a burst (pg-boss only bursts when a batch comes back full).
+  // Batches let a worker keep fetching during a burst (a worker fetches again at once only when a batch comes back full).
   @OnJob(PURCHASE_REWARD_JOB, (config) => ({ queue: purchaseQueue(config), localConcurrency: 4, batchSize: 10 }))
   reward({ purchaseId }: PurchaseJobData): Promise<void> {
     return this.rewards.reward(purchaseId);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Job } from 'pg-boss';
+import type { Job } from '../jobs/job-catalogue';
 import { DataSource } from 'typeorm';
 import { webhookDeliveries } from '../metrics/metrics';
 import { NotificationsService } from '../notifications/notifications.service';

@@ -23,10 +23,10 @@ export class WebhookJobs {
     @Inject(WEBHOOK_DELIVERY_POLICY) readonly policy: WebhookDeliveryPolicy,
   ) {}
 
-  // pg-boss's back-off: retryDelay·2ⁿ·(½..1), capped, so the first retry comes within 30 s.
-  // pg-boss fetches continuously only while batches come back full, and never at batch size 1
-  // (one job per worker per poll). A batch runs one job after the other, so it stays small: a
-  // receiver that hangs for its 10 s holds up one slot and at most one other delivery.
+  // pg-boss's back-off: retryDelay·2ⁿ·(1..2), capped by JobsService, so the first retry comes within 30 s.
+  // A worker fetches continuously only while batches come back full, otherwise once per poll.
+  // A batch runs one job after the other, so it stays small: a receiver that hangs for its 10 s
+  // holds up one slot and at most one other delivery.
   @OnJob(WEBHOOK_DELIVERY_JOB, (_config, { policy }: WebhookJobs) => ({
     queue: {
       retryLimit: policy.retryLimit,
