@@ -133,9 +133,10 @@ describe('the served OpenAPI document', () => {
       }
       const numbers = JSON.stringify(doc.components.schemas).match(/"type":"number"/g) ?? [];
       // The only decimals: the funnel's conversion rate and the reward rules' percentages (2 decimals).
-      expect(numbers).toHaveLength(5);
+      expect(numbers).toHaveLength(7);
       expect(doc.components.schemas.AnalyticsDto.properties.conversionRate.type).toBe('number');
-      for (const schema of ['CreateRewardRulesDto', 'RewardRulesVersionDto']) {
+      expect(doc.components.schemas.RewardRulesDraftDto.additionalProperties).toBe(false);
+      for (const schema of ['CreateRewardRulesDto', 'RewardRulesVersionDto', 'RewardRulesDraftDto']) {
         for (const field of ['commissionPercent', 'secondLevelPercent']) expect(doc.components.schemas[schema].properties[field].type, `${schema}.${field}`).toBe('number');
       }
     });
