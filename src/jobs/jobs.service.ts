@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { jobsProcessed, QueueCounts } from '../metrics/metrics';
 import { InTx } from '../database/unit-of-work';
 import { carryOverNewerJobSchema } from './carry-over-newer-job-schema';
+import { underJobSetupLock } from './job-setup-lock';
 import { Job, jobDeclarationOf, JobName, JobOptions, JobPayloads, QueueSettings } from './job-catalogue';
 import { QueueWorker } from './queue-worker';
 import { transactionDb } from './transaction-db';
@@ -97,29 +98,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     this.discoverWorkers();
-    const carried = await carryOverNewerJobSchema(this.config.databaseUrl, JOBS_SCHEMA);
-    if (carried > 0) this.logger.log({ jobs: carried }, 'pg-boss: jobs carried over from a newer pg-boss schema');
-    const boss = new PgBoss({
-      connectionString: this.config.databaseUrl,
-      schema: JOBS_SCHEMA,
-      application_name: 'referral-points-jobs',
-      max: 5,
-      maintenanceIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
-    });
-    // pg-boss reconnects by itself: a database outage is worth a warning, not an error per poll.
-    boss.on('error', (error) => this.onError(error));
-    boss.on('maintenance', () => void this.deleteFinished(boss).catch((error) => this.onError(error)));
-    await boss.start();
+    const boss = await underJobSetupLock(this.config.databaseUrl, () => this.setUpQueues());
     this.boss = boss;
-    for (const def of this.definitions.values()) {
-      const { retryDelayMax: _max, deleteAfterSeconds: _delete, retentionSeconds, ...settings } = this.queueSettings(def);
-      // pg-boss 10 takes a queue's retention in minutes only (retentionSeconds is dropped silently).
-      const queue = { ...settings, name: def.name, ...(retentionSeconds && { retentionMinutes: Math.ceil(retentionSeconds / 60) }) };
-      await boss.createQueue(def.name, queue);
-      // createQueue leaves an existing queue as it was created: bring its settings up to this build's.
-      await boss.updateQueue(def.name, queue);
-      if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
-    }
     for (const def of this.definitions.values()) {
       const settings = this.queueSettings(def);
       // pg-boss 10 has no local concurrency: each slot is a fetch loop of its own.
@@ -146,6 +126,33 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       }
     }
     this.workersStarted = true;
+  }
+
+  /** Carries a newer pg-boss's schema over, starts pg-boss and brings every queue and schedule to this build's settings. */
+  private async setUpQueues(): Promise<PgBoss> {
+    const carried = await carryOverNewerJobSchema(this.config.databaseUrl, JOBS_SCHEMA);
+    if (carried > 0) this.logger.log({ jobs: carried }, 'pg-boss: jobs carried over from a newer pg-boss schema');
+    const boss = new PgBoss({
+      connectionString: this.config.databaseUrl,
+      schema: JOBS_SCHEMA,
+      application_name: 'referral-points-jobs',
+      max: 5,
+      maintenanceIntervalSeconds: this.config.jobSuperviseIntervalSeconds,
+    });
+    // pg-boss reconnects by itself: a database outage is worth a warning, not an error per poll.
+    boss.on('error', (error) => this.onError(error));
+    boss.on('maintenance', () => void this.deleteFinished(boss).catch((error) => this.onError(error)));
+    await boss.start();
+    for (const def of this.definitions.values()) {
+      const { retryDelayMax: _max, deleteAfterSeconds: _delete, retentionSeconds, ...settings } = this.queueSettings(def);
+      // pg-boss 10 takes a queue's retention in minutes only (retentionSeconds is dropped silently).
+      const queue = { ...settings, name: def.name, ...(retentionSeconds && { retentionMinutes: Math.ceil(retentionSeconds / 60) }) };
+      await boss.createQueue(def.name, queue);
+      // createQueue leaves an existing queue as it was created: bring its settings up to this build's.
+      await boss.updateQueue(def.name, queue);
+      if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
+    }
+    return boss;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
