@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePurchaseAwards1763900100010 } from '../migrations/1763900100010-CreatePurchaseAwards';
 import { CreateReferralStats1763900100020 } from '../migrations/1763900100020-CreateReferralStats';
-import { databaseUrl } from '../src/database/embedded-database';
 import { migrations } from '../src/database/migrations';
+import { scratchDatabase } from './utils/scratch-database';
 
 /**
  * The link and counter moves on data written the old way: awards and clawbacks tied to their
@@ -12,24 +11,17 @@ import { migrations } from '../src/database/migrations';
  * purchase_awards / purchase_award_clawbacks / referral_stats; down gives the old shape back.
  */
 describe('migrations: purchase_awards and referral_stats backfill', () => {
-  const name = `${inject('pgPrefix')}backfill_${Date.now()}`;
-  const admin = new Client({ connectionString: inject('pgAdminUrl') });
-  const url = databaseUrl(inject('pgAdminUrl'), name);
+  const scratch = scratchDatabase('backfill');
   const before = migrations.indexOf(CreatePurchaseAwards1763900100010);
-  const source = (list: typeof migrations) =>
-    new DataSource({ type: 'postgres', url, migrations: list, migrationsTableName: 'typeorm_migrations', migrationsTransactionMode: 'each' });
   let db: DataSource;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    db = await source(migrations.slice(0, before)).initialize();
-    await db.runMigrations();
+    await scratch.create();
+    db = await scratch.migrated(migrations.slice(0, before));
   });
   afterAll(async () => {
     await db?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it('maps metadata-linked awards and clawbacks, moves the counters, and reverts to the old shape', async () => {
@@ -85,8 +77,7 @@ describe('migrations: purchase_awards and referral_stats backfill', () => {
 
     await db.destroy();
     // Up to this branch's two migrations, so that undoing the last two undoes exactly them.
-    db = await source(migrations.slice(0, migrations.indexOf(CreateReferralStats1763900100020) + 1)).initialize();
-    await db.runMigrations();
+    db = await scratch.migrated(migrations.slice(0, migrations.indexOf(CreateReferralStats1763900100020) + 1));
 
     const awards = await db.query(
       `SELECT ledger_entry_id, purchase_id, user_id, role, level, amount::int AS amount, state, held_for, release_after,

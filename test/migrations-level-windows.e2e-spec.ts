@@ -1,31 +1,23 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddLevelWindows1763900700000 } from '../migrations/1763900700000-AddLevelWindows';
-import { databaseUrl } from '../src/database/embedded-database';
 import { migrations } from '../src/database/migrations';
 import { checkLedger } from '../src/points/ledger-check';
+import { scratchDatabase } from './utils/scratch-database';
 
 /** Existing balances stay on lifetime qualification; reverting puts windowed ones back on their total. */
 describe('migrations: level windows', () => {
-  const name = `${inject('pgPrefix')}windows_${Date.now()}`;
-  const admin = new Client({ connectionString: inject('pgAdminUrl') });
-  const url = databaseUrl(inject('pgAdminUrl'), name);
+  const scratch = scratchDatabase('windows');
   const at = migrations.indexOf(AddLevelWindows1763900700000);
-  const source = (list: typeof migrations) =>
-    new DataSource({ type: 'postgres', url, migrations: list, migrationsTableName: 'typeorm_migrations', migrationsTransactionMode: 'each' });
   let db: DataSource;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    db = await source(migrations.slice(0, at)).initialize();
-    await db.runMigrations();
+    await scratch.create();
+    db = await scratch.migrated(migrations.slice(0, at));
   });
   afterAll(async () => {
     await db?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it('leaves balances on lifetime levels, refuses half a window, and reverts to lifetime levels', async () => {
@@ -36,8 +28,7 @@ describe('migrations: level windows', () => {
     await db.query(`INSERT INTO point_balances (user_id, total, available, level) VALUES ($1, 2100, 2100, points_level(2100))`, [id]);
 
     await db.destroy();
-    db = await source(migrations.slice(0, at + 1)).initialize();
-    await db.runMigrations();
+    db = await scratch.migrated(migrations.slice(0, at + 1));
     expect(await db.query(`SELECT level, window_from, qualifying FROM point_balances`)).toEqual([{ level: 3, window_from: null, qualifying: null }]);
     expect(await checkLedger(db)).toEqual([]);
     await expect(db.query(`UPDATE point_balances SET window_from = now()`)).rejects.toThrow(/point_balances_window_whole/);

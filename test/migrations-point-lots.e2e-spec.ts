@@ -1,31 +1,23 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePointLots1763900600000 } from '../migrations/1763900600000-CreatePointLots';
-import { databaseUrl } from '../src/database/embedded-database';
 import { migrations } from '../src/database/migrations';
 import { checkLedger } from '../src/points/ledger-check';
+import { scratchDatabase } from './utils/scratch-database';
 
 /** Balances from before lots existed become one never-expiring lot each, so ledger:verify holds for every user at once. */
 describe('migrations: point_lots backfill', () => {
-  const name = `${inject('pgPrefix')}lots_${Date.now()}`;
-  const admin = new Client({ connectionString: inject('pgAdminUrl') });
-  const url = databaseUrl(inject('pgAdminUrl'), name);
+  const scratch = scratchDatabase('lots');
   const before = migrations.indexOf(CreatePointLots1763900600000);
-  const source = (list: typeof migrations) =>
-    new DataSource({ type: 'postgres', url, migrations: list, migrationsTableName: 'typeorm_migrations', migrationsTransactionMode: 'each' });
   let db: DataSource;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    db = await source(migrations.slice(0, before)).initialize();
-    await db.runMigrations();
+    await scratch.create();
+    db = await scratch.migrated(migrations.slice(0, before));
   });
   afterAll(async () => {
     await db?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it('opens a never-expiring lot of each available balance, and reverts', async () => {
@@ -48,8 +40,7 @@ describe('migrations: point_lots backfill', () => {
     );
 
     await db.destroy();
-    db = await source(migrations).initialize();
-    await db.runMigrations();
+    db = await scratch.migrated(migrations);
     const lots = await db.query(`SELECT user_id, entry_id, amount::int, remaining::int, expires_at FROM point_lots ORDER BY user_id`);
     expect(lots).toEqual([{ user_id: rich, entry_id: null, amount: 180, remaining: 180, expires_at: null }]);
     expect(lots.some((l: { user_id: string }) => l.user_id === empty)).toBe(false);

@@ -69,13 +69,7 @@ export class RewardRulesService implements OnApplicationBootstrap {
       // Versions are numbered in order of creation; creating them one at a time keeps max + 1 free of races.
       await manager.query(`LOCK TABLE reward_rule_versions IN SHARE ROW EXCLUSIVE MODE`);
       const version = await this.repository.insert(manager, {
-        refereeBonus: input.refereeBonus,
-        referrerBonus: input.referrerBonus,
-        commissionBasisPoints: Math.round(input.commissionPercent * 100),
-        secondLevelBasisPoints: Math.round(input.secondLevelPercent * 100),
-        minPurchaseAmount: input.minPurchaseAmount,
-        commissionWindowMonths: input.commissionWindowMonths,
-        holdingDays: input.holdingDays,
+        ...ruleSetOf(input),
         maxCommissionPerReferral: input.maxCommissionPerReferral ?? null,
         effectiveFrom,
         createdBy: actor.id,
@@ -115,7 +109,7 @@ export class RewardRulesService implements OnApplicationBootstrap {
   async preview(input: PreviewRewardsDto): Promise<RewardPreviewDto> {
     if (input.rules && input.version !== undefined) throw invalid('Send either version or rules, not both');
     const now = new Date();
-    const rules = input.rules ? draftRules(input.rules) : await this.previewedVersion(input.version, now);
+    const rules = input.rules ? ruleSetOf(input.rules) : await this.previewedVersion(input.version, now);
     const purchase = { id: 'preview', orderId: 'preview', userId: 'referee', amount: input.amount, completedAt: now, createdAt: now };
     const chain = {
       referral: { id: 'referral', status: 'pending' as const, referrerId: 'referrer', createdAt: now },
@@ -129,7 +123,8 @@ export class RewardRulesService implements OnApplicationBootstrap {
   }
 }
 
-function draftRules(d: RewardRulesDraftDto): RuleSet {
+/** A version's fields as sent (percentages) as the rule function takes them (basis points). */
+function ruleSetOf(d: RewardRulesDraftDto): RuleSet {
   return {
     refereeBonus: d.refereeBonus,
     referrerBonus: d.referrerBonus,
