@@ -1,3 +1,5 @@
+import { WEBHOOK_EVENT_TYPES } from './webhook-event-types';
+
 /**
  * The event types of API.md's "Outbound webhooks" and the `data` each carries: ids, amounts and
  * balances a receiver needs, never an email, a password hash or a discount code. A change records
@@ -45,20 +47,8 @@ export type WebhookEventType = keyof WebhookEventMap;
 /** What `WebhookOutbox.record` takes: a type and its data, checked against each other (`webhook.test` is the admin API's). */
 export type WebhookEventInput = { [K in Exclude<WebhookEventType, 'webhook.test'>]: { type: K; data: WebhookEventMap[K] } }[Exclude<WebhookEventType, 'webhook.test'>];
 
-/** The types an endpoint can subscribe to (`webhook.test` goes only to the endpoint tested). */
-export const SUBSCRIBABLE_EVENT_TYPES = [
-  'referral.created',
-  'referral.flagged',
-  'referral.approved',
-  'referral.rejected',
-  'referral.converted',
-  'points.earned',
-  'points.spent',
-  'points.clawed_back',
-  'points.expired',
-  'level.changed',
-  'redemption.created',
-] as const satisfies readonly Exclude<WebhookEventType, 'webhook.test'>[];
+/** The types an endpoint can subscribe to (`webhook.test` goes only to the endpoint tested); each is one of the map's. */
+export const SUBSCRIBABLE_EVENT_TYPES = WEBHOOK_EVENT_TYPES satisfies readonly Exclude<WebhookEventType, 'webhook.test'>[];
 
 export const ALL_EVENTS = '*';
 export const TEST_EVENT_TYPE = 'webhook.test' satisfies WebhookEventType;

@@ -1,4 +1,5 @@
 // The shapes of /work/shared/API.md (and the OpenAPI DTOs in src/) that the web app reads.
+import type { AuditAction } from '../../../src/audit/audit-actions';
 
 export type Role = 'user' | 'admin';
 
@@ -200,20 +201,8 @@ export interface AdminAddPointsResult {
   points: { total: number; available: number; pending: number; level: number };
 }
 
-/** API.md "Outbound webhooks": the event types an endpoint can subscribe to; "*" is all of them. */
-export const WEBHOOK_EVENT_TYPES = [
-  'referral.created',
-  'referral.flagged',
-  'referral.approved',
-  'referral.rejected',
-  'referral.converted',
-  'points.earned',
-  'points.spent',
-  'points.clawed_back',
-  'points.expired',
-  'level.changed',
-  'redemption.created',
-] as const;
+// The server's own lists (free of imports), so that the console offers exactly what the API accepts.
+export { WEBHOOK_EVENT_TYPES } from '../../../src/common/events/webhook-event-types';
 
 export type WebhookDisabledReason = 'disabled-by-admin' | 'consecutive-failures' | 'failing-for-3-days';
 
@@ -245,22 +234,7 @@ export interface WebhookDelivery {
   at: string;
 }
 
-/** API.md "Audit log": `?action=` accepts exactly these. */
-export const AUDIT_ACTIONS = [
-  'points.added',
-  'points.deducted',
-  'referral.approved',
-  'referral.rejected',
-  'user.promoted',
-  'user.demoted',
-  'webhook.created',
-  'webhook.updated',
-  'webhook.deleted',
-  'rules.created',
-  'rules.withdrawn',
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from '../../../src/audit/audit-actions';
 
 export interface AuditEntry {
   id: string;
