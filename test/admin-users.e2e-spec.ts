@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refer } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 
 type Page = { items: Array<{ id: string; email: string }>; nextCursor: string | null };
 
@@ -21,7 +21,6 @@ describe('admin user look-up', () => {
   });
   afterAll(() => t?.close());
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
   const get = (url: string) => t.http.get(url).set(auth(admin));
   const emails = (body: { items: Array<{ email: string }> }) => body.items.map((i) => i.email);
 

@@ -6,7 +6,7 @@ import { usersDemoteCommand } from '../src/cli/commands/users-demote.command';
 import { usersPromoteCommand } from '../src/cli/commands/users-promote.command';
 import { referralChain } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 
 describe('audit log', () => {
   let t: TestApp;
@@ -22,7 +22,6 @@ describe('audit log', () => {
   });
   afterAll(() => t?.close());
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
   const log = (query: string) => t.http.get(`/api/admin/audit-log?${query}`).set(auth(admin));
   const rowsFor = async (targetId: string) => (await log(`targetId=${targetId}&limit=100`).expect(200)).body.items;
   const cli = () => ({ url: '', dataSource: db, close: async () => undefined });

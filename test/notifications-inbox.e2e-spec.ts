@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationsService } from '../src/notifications/notifications.service';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 import { UnitOfWork } from '../src/database/unit-of-work';
 
 describe('notifications inbox', () => {
@@ -16,7 +16,6 @@ describe('notifications inbox', () => {
   });
   afterAll(() => t?.close());
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
   const notify = async (user: TestUser, title: string) =>
     (await t.app.get(UnitOfWork).run((tx) => t.app.get(NotificationsService).create({ tx, userId: user.id, type: 'level-reached', title, message: `${title} body` }))).payload.id;
 

@@ -7,7 +7,7 @@ import { checkLedger } from '../src/points/ledger-check';
 import { PointsService } from '../src/points/points.service';
 import { createTestApp, TestApp } from './utils/test-app';
 import { runNode } from './utils/run-node';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 
 describe('points under real concurrency', () => {
   let t: TestApp;
@@ -23,7 +23,6 @@ describe('points under real concurrency', () => {
   });
   afterAll(() => t?.close());
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
 
   it('lets exactly 10 of 50 parallel HTTP redeems of 10 through against 100 available', async () => {
     const u = await createTestUser(t.app);

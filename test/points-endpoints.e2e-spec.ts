@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyService } from '../src/idempotency/idempotency.service';
 import { PointsService } from '../src/points/points.service';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 import { SET_REFERRALS } from './utils/referral-stats';
 
 describe('points endpoints over HTTP', () => {
@@ -23,7 +23,6 @@ describe('points endpoints over HTTP', () => {
 
   const award = (userId: string, amount: number, options = {}) =>
     points.addPoints({ userId, amount, source: 'bonus', metadata: {}, idempotencyKey: `test:${randomUUID()}`, ...options });
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
 
   it('documents every points endpoint in the OpenAPI spec', async () => {
     const json = await t.http.get('/docs-json').expect(200);

@@ -7,7 +7,7 @@ import { RealtimeService } from '../src/notifications/realtime.service';
 import { PointsService } from '../src/points/points.service';
 import { connectSocket, waitUntilCrossInstanceLive } from './utils/sockets';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 import { until } from './utils/wait';
 
 /*
@@ -32,7 +32,6 @@ describe('Socket.IO: resync, seq and debt', () => {
     await b?.close();
   });
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
 
   /** Real changes only: the cross-instance readiness pings carry transaction ids `ping-…`. */
   function updates(socket: Socket): PointsUpdatedEvent[] {

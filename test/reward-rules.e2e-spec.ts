@@ -6,7 +6,7 @@ import { loadAppConfig } from '../src/config/app-config';
 import { checkLedger } from '../src/points/ledger-check';
 import { jobsIdle, referralChain, signedPost } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
-import { createTestUser, TestUser } from './utils/test-users';
+import { auth, createTestUser, TestUser } from './utils/test-users';
 
 describe('versioned reward rules', () => {
   let t: TestApp;
@@ -22,7 +22,6 @@ describe('versioned reward rules', () => {
   });
   afterAll(() => t?.close());
 
-  const auth = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
   const base = {
     refereeBonus: 100,
     referrerBonus: 100,

@@ -34,3 +34,8 @@ export async function createTestUser(
   const token = app.get(TokenService).sign({ id: row.id, role });
   return { id: row.id, email, name, role, token };
 }
+
+/** The header that signs a request in as `user`. */
+export function auth(user: TestUser): { Authorization: string } {
+  return { Authorization: `Bearer ${user.token}` };
+}
