@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../../src/auth/accounts/password-hasher';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestUser, TestUser } from '../utils/test-users';
-import { hasChromium, launchChromium, watchProblems } from './chromium';
+import { hasChromium, launchChromium, screenshots, watchProblems } from './chromium';
 
 type Retention = { qualifyingPoints: number | null; pointsToRetain: number | null; retainUntil: string | null };
 
@@ -74,6 +74,7 @@ describe.skipIf(!hasChromium)('level retention on the points dashboard in Chromi
       `Earn 120 more points by 5 Jan 2027 to keep ${name}.`,
       '380 qualifying points in the current level window.',
     ]);
+    await screenshots(page, 'dashboard-retention');
   });
 
   it('says until when the level is kept once nothing more is needed', async () => {
