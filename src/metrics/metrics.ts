@@ -30,6 +30,13 @@ export const ledgerWrites = new Counter({
   registers: [registry],
 });
 
+export const ledgerBatchSize = new Histogram({
+  name: 'ledger_batch_size',
+  help: 'Ledger entries written per set-based statement (group commit and reward batches)',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  registers: [registry],
+});
+
 // database/ imports no module, so its own counters are read at scrape time.
 new Counter({
   name: 'serializable_retries_total',

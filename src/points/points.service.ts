@@ -114,6 +114,24 @@ export class PointsService {
     return this.write(o, { type: o.type ?? 'spend', amount: -o.amount, status: 'posted', totalDelta: 0, allowDebt: false, includeClosed: false });
   }
 
+  /**
+   * Writes many credits in the caller's unit of work, in order, as set-based statements: each keeps
+   * its own key and outcome (a missing user or a key of another entry fails alone, as an exception
+   * in its place; the rest are written).
+   */
+  async addPointsMany(o: { tx: Tx; awards: Array<Omit<AddPointsOptions, 'tx'>> }): Promise<Array<LedgerResult | InstanceType<typeof PointsException>>> {
+    const results: Array<LedgerResult | InstanceType<typeof PointsException>> = [];
+    for (const award of o.awards) {
+      try {
+        results.push(await this.addPoints({ ...award, tx: o.tx }));
+      } catch (error) {
+        if (!(error instanceof PointsException)) throw error;
+        results.push(error);
+      }
+    }
+    return results;
+  }
+
   /** Takes back an award; more than is available leaves a debt, and it reaches closed accounts too. */
   async clawback(o: EntryOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
