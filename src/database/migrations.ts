@@ -26,6 +26,7 @@ import { IndexAdminLookups1763900400001 } from '../../migrations/1763900400001-I
 import { CreateRewardRuleVersions1763900500000 } from '../../migrations/1763900500000-CreateRewardRuleVersions';
 import { CreatePointLots1763900600000 } from '../../migrations/1763900600000-CreatePointLots';
 import { AddLevelWindows1763900700000 } from '../../migrations/1763900700000-AddLevelWindows';
+import { BatchedBalanceSeq1763900750000 } from '../../migrations/1763900750000-BatchedBalanceSeq';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   CreateRewardRuleVersions1763900500000,
   CreatePointLots1763900600000,
   AddLevelWindows1763900700000,
+  BatchedBalanceSeq1763900750000,
 ];

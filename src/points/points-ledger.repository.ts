@@ -118,7 +118,7 @@ const moved = (b: string) => `
     ${b}.qualifying + $9::bigint`;
 
 /** A lot opened at `now` ($now) expires `days` ($days) later, or never when `days` is 0. */
-const lotExpiry = (days: string, now: string) =>
+export const lotExpiry = (days: string, now: string) =>
   `CASE WHEN ${days}::int > 0 THEN ${now}::timestamptz + make_interval(days => ${days}::int) END`;
 
 /**

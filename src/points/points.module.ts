@@ -11,6 +11,7 @@ import { LevelEvaluationService } from './level-evaluation.service';
 import { LevelWindowRepository } from './level-window.repository';
 import { PointsExpiryService } from './points-expiry.service';
 import { PointsLedgerRepository } from './points-ledger.repository';
+import { LedgerBatchRepository } from './ledger-batch.repository';
 import { PointsQueriesService } from './points-queries.service';
 import { PointsQueryRepository } from './points-query.repository';
 import { PointsController } from './points.controller';
@@ -23,6 +24,7 @@ import { RedemptionsService } from './redemptions.service';
   controllers: [PointsController],
   providers: [
     PointsLedgerRepository,
+    LedgerBatchRepository,
     PointsQueryRepository,
     RedemptionsRepository,
     PointsService,

@@ -4,7 +4,10 @@ import { WebhookEventInput } from '../common/events/outbound-events';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { InTx, Tx, UnitOfWork } from '../database/unit-of-work';
-import { ledgerWrites } from '../metrics/metrics';
+import { ledgerBatchSize, ledgerWrites } from '../metrics/metrics';
+import { AppException } from '../common/errors/app.exception';
+import { GroupCommit, ItemOutcome } from '../database/group-commit';
+import { LedgerBatchRepository } from './ledger-batch.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PointSource } from './entities/point-transaction.entity';
 import { Balances, EntryInput, LedgerEntry, PointsLedgerRepository, WriteOutcome, WriteTerms } from './points-ledger.repository';
@@ -14,6 +17,19 @@ import { isUuid } from '../common/uuid';
 import { MAX_AMOUNT } from '../common/limits';
 
 type Metadata = Record<string, unknown>;
+
+export type PointsError = InstanceType<typeof PointsException>;
+
+/** A standalone write waiting for the group commit. */
+interface PendingWrite {
+  input: EntryInput;
+  o: { purchaseId?: string; redemptionId?: string };
+}
+
+/** Attempts of a batch of several writes before it is split (a lone write keeps the unit's default). */
+const BATCH_ATTEMPTS = 4;
+/** Past this many entries a batch's predicate locks outgrow SSI's per-relation limit and turn coarse. */
+const MAX_BATCH = 32;
 
 interface EntryOptions extends InTx {
   userId: string;
@@ -69,10 +85,13 @@ export class PointsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly ledger: PointsLedgerRepository,
+    private readonly batchLedger: LedgerBatchRepository,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private readonly groupCommit = new GroupCommit<PendingWrite, LedgerResult>((batch) => this.writeBatch(batch), { maxBatch: MAX_BATCH });
 
   /** Expires the user's lots due at `at` as one 'expire' entry (source 'system'); null when none were due. */
   async expireDue(o: ExpireOptions): Promise<LedgerResult | null> {
@@ -96,10 +115,14 @@ export class PointsService {
   }
 
   async addPoints(o: AddPointsOptions): Promise<LedgerResult> {
+    return this.write(o, this.creditInput(o));
+  }
+
+  private creditInput(o: Omit<AddPointsOptions, 'tx'>): EntryInput {
     checkAmount(o.amount);
     const type = o.type ?? 'earn';
     const hold = o.hold ?? false;
-    return this.write(o, {
+    return entryInput(o, {
       type,
       amount: o.amount,
       status: hold ? 'pending' : 'posted',
@@ -111,7 +134,7 @@ export class PointsService {
 
   async spend(o: SpendOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
-    return this.write(o, { type: o.type ?? 'spend', amount: -o.amount, status: 'posted', totalDelta: 0, allowDebt: false, includeClosed: false });
+    return this.write(o, entryInput(o, { type: o.type ?? 'spend', amount: -o.amount, status: 'posted', totalDelta: 0, allowDebt: false, includeClosed: false }));
   }
 
   /**
@@ -119,15 +142,16 @@ export class PointsService {
    * its own key and outcome (a missing user or a key of another entry fails alone, as an exception
    * in its place; the rest are written).
    */
-  async addPointsMany(o: { tx: Tx; awards: Array<Omit<AddPointsOptions, 'tx'>> }): Promise<Array<LedgerResult | InstanceType<typeof PointsException>>> {
-    const results: Array<LedgerResult | InstanceType<typeof PointsException>> = [];
-    for (const award of o.awards) {
-      try {
-        results.push(await this.addPoints({ ...award, tx: o.tx }));
-      } catch (error) {
-        if (!(error instanceof PointsException)) throw error;
-        results.push(error);
-      }
+  async addPointsMany(o: { tx: Tx; awards: Array<Omit<AddPointsOptions, 'tx'>> }): Promise<Array<LedgerResult | PointsError>> {
+    const inputs = o.awards.map((award) => settledSync(() => this.creditInput(award)));
+    const valid = inputs.flatMap((input) => (input instanceof PointsException ? [] : [input]));
+    const outcomes = valid.length === 0 ? [] : await this.batchLedger.writeEntries(o.tx.manager, valid, this.terms());
+    if (valid.length > 0) o.tx.afterCommit(() => ledgerBatchSize.observe(valid.length));
+    const results: Array<LedgerResult | PointsError> = [];
+    let next = 0;
+    for (const [i, input] of inputs.entries()) {
+      if (input instanceof PointsException) results.push(input);
+      else results.push(await settledAsync(() => this.resultOf(o.tx, input, outcomes[next++], o.awards[i])));
     }
     return results;
   }
@@ -135,7 +159,7 @@ export class PointsService {
   /** Takes back an award; more than is available leaves a debt, and it reaches closed accounts too. */
   async clawback(o: EntryOptions): Promise<LedgerResult> {
     checkAmount(o.amount);
-    return this.write(o, { type: 'clawback', amount: -o.amount, status: 'posted', totalDelta: -o.amount, allowDebt: true, includeClosed: true });
+    return this.write(o, entryInput(o, { type: 'clawback', amount: -o.amount, status: 'posted', totalDelta: -o.amount, allowDebt: true, includeClosed: true }));
   }
 
   /** Moves a held entry into available (settling debt first) and total; repeating it changes nothing. */
@@ -162,37 +186,48 @@ export class PointsService {
     });
   }
 
-  private async write(o: EntryOptions & { redemptionId?: string }, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): Promise<LedgerResult> {
-    checkKey(o.idempotencyKey);
-    if (!isUuid(o.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
-    const input: EntryInput = {
-      ...entry,
-      userId: o.userId,
-      source: o.source,
-      metadata: o.metadata ?? {},
-      idempotencyKey: o.idempotencyKey,
-      description: o.description ?? null,
-    };
-    return this.uow.within(
-      o.tx,
-      async (tx) => {
-        const outcome = await this.ledger.writeEntry(tx.manager, input, this.terms());
-        if (outcome.existing) {
-          if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
-            throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');
-          }
-          return { transaction: outcome.existing, duplicate: true, balances: null };
-        }
-        if (!outcome.before) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
-        if (!outcome.entry) {
-          throw new PointsException(PointsErrorCode.INSUFFICIENT_POINTS, `Only ${outcome.before.available} points are available`);
-        }
-        const type = input.type;
-        tx.afterCommit(() => ledgerWrites.inc({ type }));
-        return this.changed(tx, outcome, outcome.entry.amount, o.purchaseId, o.redemptionId);
-      },
-      { contentionKey: o.userId },
-    );
+  /** In the caller's unit when it passes one; else with the writes that arrive meanwhile (group commit). */
+  private async write(o: EntryOptions & { redemptionId?: string }, input: EntryInput): Promise<LedgerResult> {
+    if (!o.tx) return this.groupCommit.submit({ input, o });
+    return this.resultOf(o.tx, input, await this.ledger.writeEntry(o.tx.manager, input, this.terms()), o);
+  }
+
+  /**
+   * One SERIALIZABLE unit for the batch: one entry by the one-entry statement, more by the
+   * set-based one. Each entry's refusal is its own; a batch that keeps conflicting gives up after a
+   * few attempts and is split by the group commit.
+   */
+  private writeBatch(batch: PendingWrite[]): Promise<Array<ItemOutcome<LedgerResult>>> {
+    const inputs = batch.map((b) => b.input);
+    const options = batch.length === 1 ? { contentionKey: inputs[0].userId } : { maxAttempts: BATCH_ATTEMPTS };
+    return this.uow.run(async (tx) => {
+      const terms = this.terms();
+      const outcomes = batch.length === 1 ? [await this.ledger.writeEntry(tx.manager, inputs[0], terms)] : await this.batchLedger.writeEntries(tx.manager, inputs, terms);
+      tx.afterCommit(() => ledgerBatchSize.observe(batch.length));
+      const results: Array<ItemOutcome<LedgerResult>> = [];
+      for (const [i, b] of batch.entries()) {
+        const result = await settledAsync(() => this.resultOf(tx, b.input, outcomes[i], b.o));
+        results.push(result instanceof AppException ? { ok: false, error: result } : { ok: true, value: result });
+      }
+      return results;
+    }, options);
+  }
+
+  /** What a written (or refused) entry answers its caller, with its events recorded in `tx`. */
+  private async resultOf(tx: Tx, input: EntryInput, outcome: WriteOutcome, o: { purchaseId?: string; redemptionId?: string }): Promise<LedgerResult> {
+    if (outcome.existing) {
+      if (outcome.existing.userId !== input.userId || outcome.existing.type !== input.type) {
+        throw new PointsException(PointsErrorCode.IDEMPOTENCY_KEY_CONFLICT, 'This idempotency key belongs to another ledger entry');
+      }
+      return { transaction: outcome.existing, duplicate: true, balances: null };
+    }
+    if (!outcome.before) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+    if (!outcome.entry) {
+      throw new PointsException(PointsErrorCode.INSUFFICIENT_POINTS, `Only ${outcome.before.available} points are available`);
+    }
+    const type = input.type;
+    tx.afterCommit(() => ledgerWrites.inc({ type }));
+    return this.changed(tx, outcome, outcome.entry.amount, o.purchaseId, o.redemptionId);
   }
 
   /** Records the events of a change; a level reached is also stored as a notification. */
@@ -276,5 +311,30 @@ function checkAmount(amount: number): void {
 function checkKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
     throw new PointsException(PointsErrorCode.INVALID_IDEMPOTENCY_KEY, 'An idempotency key of 1..255 characters is required');
+  }
+}
+
+function entryInput(o: Omit<EntryOptions, 'tx'>, entry: Omit<EntryInput, 'userId' | 'source' | 'metadata' | 'idempotencyKey' | 'description'>): EntryInput {
+  checkKey(o.idempotencyKey);
+  if (!isUuid(o.userId)) throw new PointsException(PointsErrorCode.USER_NOT_FOUND, 'No such user');
+  return { ...entry, userId: o.userId, source: o.source, metadata: o.metadata ?? {}, idempotencyKey: o.idempotencyKey, description: o.description ?? null };
+}
+
+/** The value, or the points error it threw; any other error still throws. */
+function settledSync<T>(fn: () => T): T | PointsError {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof PointsException) return error;
+    throw error;
+  }
+}
+
+async function settledAsync<T>(fn: () => Promise<T>): Promise<T | PointsError> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PointsException) return error;
+    throw error;
   }
 }
