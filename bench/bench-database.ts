@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { databaseUrl, startThrowawayDatabase } from '../src/database/embedded-database';
 import { prepareAppDatabase } from '../src/prepare-app-database';
 import { installJobSchema } from '../src/jobs/install-job-schema';
+import { checkLedger, LedgerProblem } from '../src/points/ledger-check';
 
 export interface DatabaseServer {
   /** Where the fresh databases are created and dropped. */
@@ -32,7 +33,22 @@ export async function freshDatabase(server: DatabaseServer): Promise<BenchDataba
   const url = databaseUrl(server.adminUrl, name);
   await prepareAppDatabase(url);
   await installJobSchema(url);
-  return { name, url, drop: async () => void (await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+  const drop = async () => {
+    ledgerChecks.push({ database: name, problems: await verifyLedger(url) });
+    await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  };
+  return { name, url, drop };
+}
+
+/** `ledger:verify` of each database dropped since the last call: every scenario ends with its ledger checked. */
+const ledgerChecks: Array<{ database: string; problems: LedgerProblem[] }> = [];
+
+export function takeLedgerChecks(): Array<{ database: string; problems: LedgerProblem[] }> {
+  return ledgerChecks.splice(0);
+}
+
+function verifyLedger(url: string): Promise<LedgerProblem[]> {
+  return withClient(url, (c) => checkLedger({ query: async (sql: string) => (await c.query(sql)).rows } as never));
 }
 
 /** One short-lived connection, for the harness's own SQL (seeding, counting, sizes). */

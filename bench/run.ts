@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions } from './bench-options';
-import { startDatabaseServer, withClient } from './bench-database';
+import { startDatabaseServer, takeLedgerChecks, withClient } from './bench-database';
 import { pgbenchVersion } from './pgbench';
 import { printTable, ScenarioReport, writeJson } from './report';
 import { Scenario } from './scenario';
@@ -39,10 +39,16 @@ async function main(): Promise<void> {
       const scenario = SCENARIOS[id];
       log(`scenario ${id}: ${scenario.title}`);
       try {
-        reports.push(await scenario.run({ server, options, log: (m) => log(`  [${id}] ${m}`) }));
+        const report = await scenario.run({ server, options, log: (m) => log(`  [${id}] ${m}`) });
+        const problems = takeLedgerChecks().flatMap((c) => c.problems);
+        report.rows.push({ measure: 'ledger:verify after the scenario: problems', value: problems.length, unit: '', target: { label: '0', pass: problems.length === 0 } });
+        report.details.ledgerProblems = problems.slice(0, 20);
+        reports.push(report);
+        if (problems.length > 0) failures.push({ id, error: `ledger:verify found ${problems.length} problems: ${problems[0].problem}` });
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         log(`scenario ${id} failed: ${message}`);
+        takeLedgerChecks();
         failures.push({ id, error: message });
       }
     }

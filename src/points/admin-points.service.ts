@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log';
-import { UnitOfWork } from '../database/unit-of-work';
+import { Tx } from '../database/unit-of-work';
 import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { Balances } from './points-ledger.repository';
 import { PointsQueryRepository } from './points-query.repository';
@@ -10,7 +10,6 @@ import { LedgerResult, PointsService } from './points.service';
 @Injectable()
 export class AdminPointsService {
   constructor(
-    private readonly uow: UnitOfWork,
     private readonly points: PointsService,
     private readonly queries: PointsQueryRepository,
     private readonly audit: AuditLog,
@@ -27,28 +26,22 @@ export class AdminPointsService {
   ): Promise<{ result: LedgerResult; balances: Balances }> {
     const key = ledgerKeyFor('admin', adminId, requestKey, { userId, amount, reason });
     const metadata = { reason, adminId };
-    const result = await this.uow.run(
-      async (tx) => {
-        const source = 'admin' as const;
-        const r =
-          amount > 0
-            ? await this.points.addPoints({ tx, userId, amount, source, metadata, idempotencyKey: key, description: reason })
-            : await this.points.spend({ tx, userId, amount: -amount, source, metadata, idempotencyKey: key, description: reason });
-        if (!r.duplicate && r.balances) {
-          const { total, available, pending, debt, level } = r.balances;
-          await this.audit.record(tx.manager, {
-            actor: { id: adminId, requestId },
-            action: amount > 0 ? 'points.added' : 'points.deducted',
-            targetType: 'user',
-            targetId: userId,
-            after: { total, available, pending, debt, level },
-            details: { amount, reason, transactionId: r.transaction.id },
-          });
-        }
-        return r;
-      },
-      { contentionKey: userId },
-    );
+    const source = 'admin' as const;
+    // The audit row commits with the entry, in the ledger's group commit.
+    const alongside = async (tx: Tx, r: LedgerResult) => {
+      if (r.duplicate || !r.balances) return;
+      const { total, available, pending, debt, level } = r.balances;
+      await this.audit.record(tx.manager, {
+        actor: { id: adminId, requestId },
+        action: amount > 0 ? 'points.added' : 'points.deducted',
+        targetType: 'user',
+        targetId: userId,
+        after: { total, available, pending, debt, level },
+        details: { amount, reason, transactionId: r.transaction.id },
+      });
+    };
+    const entry = { userId, source, metadata, idempotencyKey: key, description: reason, alongside };
+    const result = amount > 0 ? await this.points.addPoints({ ...entry, amount }) : await this.points.spend({ ...entry, amount: -amount });
     const balances = result.balances ?? (await this.queries.findBalances(userId));
     return { result, balances: balances! };
   }

@@ -23,7 +23,7 @@ export type PointsError = InstanceType<typeof PointsException>;
 /** A standalone write waiting for the group commit. */
 interface PendingWrite {
   input: EntryInput;
-  o: { purchaseId?: string; redemptionId?: string };
+  o: { purchaseId?: string; redemptionId?: string; alongside?: EntryOptions['alongside'] };
 }
 
 /** Attempts of a batch of several writes before it is split (a lone write keeps the unit's default). */
@@ -41,6 +41,12 @@ interface EntryOptions extends InTx {
   description?: string;
   /** The purchase the entry belongs to, named in its outbound event. */
   purchaseId?: string;
+  /**
+   * Work that commits with the entry, once it is written (an audit row); for a standalone write,
+   * in its batch's transaction. Its failure fails the batch, which is split until only its own
+   * write is rolled back with it.
+   */
+  alongside?: (tx: Tx, result: LedgerResult) => Promise<void>;
 }
 
 export interface AddPointsOptions extends EntryOptions {
@@ -189,7 +195,9 @@ export class PointsService {
   /** In the caller's unit when it passes one; else with the writes that arrive meanwhile (group commit). */
   private async write(o: EntryOptions & { redemptionId?: string }, input: EntryInput): Promise<LedgerResult> {
     if (!o.tx) return this.groupCommit.submit({ input, o });
-    return this.resultOf(o.tx, input, await this.ledger.writeEntry(o.tx.manager, input, this.terms()), o);
+    const result = await this.resultOf(o.tx, input, await this.ledger.writeEntry(o.tx.manager, input, this.terms()), o);
+    await o.alongside?.(o.tx, result);
+    return result;
   }
 
   /**
@@ -207,6 +215,7 @@ export class PointsService {
       const results: Array<ItemOutcome<LedgerResult>> = [];
       for (const [i, b] of batch.entries()) {
         const result = await settledAsync(() => this.resultOf(tx, b.input, outcomes[i], b.o));
+        if (!(result instanceof AppException)) await b.o.alongside?.(tx, result);
         results.push(result instanceof AppException ? { ok: false, error: result } : { ok: true, value: result });
       }
       return results;

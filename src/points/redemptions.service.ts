@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { UnitOfWork } from '../database/unit-of-work';
+import { Tx } from '../database/unit-of-work';
 import { ledgerKeyFor } from '../idempotency/ledger-key';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RewardType } from './dto/redeem-points.dto';
@@ -19,7 +19,6 @@ const REWARD_NAMES: Record<RewardType, string> = { 'service-credit': 'service cr
 @Injectable()
 export class RedemptionsService {
   constructor(
-    private readonly uow: UnitOfWork,
     private readonly points: PointsService,
     private readonly redemptions: RedemptionsRepository,
     private readonly notifications: NotificationsService,
@@ -27,38 +26,39 @@ export class RedemptionsService {
   ) {}
 
   /**
-   * Spends the points and records the reward in one SERIALIZABLE transaction. With a request key
+   * Spends the points and records the reward in one SERIALIZABLE transaction (the spend's batch). With a request key
    * the ledger key is derived from it, so a request re-run after a crash cannot spend twice.
    */
   async redeem(userId: string, amount: number, type: RewardType, requestKey?: string): Promise<RedeemOutcome> {
     const key = ledgerKeyFor('redeem', userId, requestKey, { amount, type });
-    const { result, reward } = await this.uow.run(
-      async (tx) => {
-        // Drawn before the spend so that its points.spent event can name the redemption.
-        const redemptionId = randomUUID();
-        const spent = await this.points.spend({
-          tx,
-          userId,
-          amount,
-          source: 'redeem',
-          metadata: { reward: type },
-          idempotencyKey: key,
-          redemptionId,
-          description: `Redeemed for a ${REWARD_NAMES[type]}`,
-        });
-        if (spent.duplicate) return { result: spent, reward: (await this.redemptions.findByTransaction(tx.manager, spent.transaction.id))! };
-        const reward = await this.redemptions.insert(tx.manager, { id: redemptionId, userId, transactionId: spent.transaction.id, type, value: amount });
-        tx.record('webhook-event', {
-          type: 'redemption.created',
-          data: { redemptionId: reward.id, userId, transactionId: spent.transaction.id, type, value: amount, points: amount },
-        });
-        const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
-        await this.notifications.create({ tx, userId, type: 'redemption-done', title: 'Redemption done', message: `You redeemed ${amount} points for ${what}.` });
-        return { result: spent, reward };
-      },
-      { contentionKey: userId },
-    );
+    // Drawn before the spend so that its points.spent event can name the redemption.
+    const redemptionId = randomUUID();
+    let reward: Redemption | undefined;
+    // The reward row commits with the spend, in the ledger's group commit (a retried attempt sets it again).
+    const alongside = async (tx: Tx, spent: LedgerResult) => {
+      if (spent.duplicate) {
+        reward = (await this.redemptions.findByTransaction(tx.manager, spent.transaction.id))!;
+        return;
+      }
+      reward = await this.redemptions.insert(tx.manager, { id: redemptionId, userId, transactionId: spent.transaction.id, type, value: amount });
+      tx.record('webhook-event', {
+        type: 'redemption.created',
+        data: { redemptionId: reward.id, userId, transactionId: spent.transaction.id, type, value: amount, points: amount },
+      });
+      const what = reward.code ? `discount code ${reward.code}` : `a service credit of ${amount} cents`;
+      await this.notifications.create({ tx, userId, type: 'redemption-done', title: 'Redemption done', message: `You redeemed ${amount} points for ${what}.` });
+    };
+    const result = await this.points.spend({
+      userId,
+      amount,
+      source: 'redeem',
+      metadata: { reward: type },
+      idempotencyKey: key,
+      redemptionId,
+      description: `Redeemed for a ${REWARD_NAMES[type]}`,
+      alongside,
+    });
     const available = result.balances?.available ?? (await this.queries.findBalances(userId))?.available ?? 0;
-    return { result, reward, available };
+    return { result, reward: reward!, available };
   }
 }
