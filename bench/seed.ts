@@ -44,7 +44,7 @@ export async function seedUsers(url: string, count: number): Promise<number> {
          SELECT ${benchUserIdSql('n')}, e, 'Bench user ' || n, 'R' || lpad(n::text, 7, '0') FROM t
        )
        INSERT INTO referral_stats (user_id, total_referrals, active_referrals, converted_referrals, total_earned, last_referral_at)
-       SELECT ${benchUserIdSql('n')}, r, r, c, c * 100, last_at FROM t WHERE r > 0`,
+       SELECT ${benchUserIdSql('n')}, r, r, c, 0, last_at FROM t WHERE r > 0`,
       [count],
     );
     await c.query(`INSERT INTO point_balances (user_id) SELECT id FROM users`);

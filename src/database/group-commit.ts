@@ -44,7 +44,8 @@ export class GroupCommit<I, R> {
     const batch = this.waiting.splice(0, this.options.maxBatch);
     void this.writeSplitting(batch).finally(() => {
       this.busy = false;
-      this.pump();
+      // After the callers just answered have run on: what they write next joins this batch, not the one after.
+      setImmediate(() => this.pump());
     });
   }
 
