@@ -89,8 +89,8 @@ describe('purchase reward batches', () => {
     const a = await snapshot(batched.labels);
     const b = await snapshot(single.labels);
     expect(a).toEqual(b);
-    expect(a.awards.some((l) => l.startsWith('p1 '))).toBe(false);
-    expect(a.awards.filter((l) => l.includes(' hot ')).length).toBeGreaterThan(0);
+    expect(a.awards.some((l: string) => l.startsWith('p1 '))).toBe(false);
+    expect(a.awards.filter((l: string) => l.includes(' hot ')).length).toBeGreaterThan(0);
 
     await rewards.rewardMany(batched.purchases);
     expect(await snapshot(batched.labels)).toEqual(a);

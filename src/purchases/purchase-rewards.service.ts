@@ -146,34 +146,32 @@ export class PurchaseRewardsService {
 
   /** Whether this purchase is the one that converted the referral (now or in an earlier run of the job). */
   private async convert(tx: Tx, purchase: PurchaseRow, chain: RewardChain, referral: ChainLink, rules: RuleVersion): Promise<boolean> {
-    {
-      const m = tx.manager;
-      const current = await this.repository.lock(m, purchase.id, 'share');
-      if (!current || current.status === 'refunded' || current.amount < rules.minPurchaseAmount) {
-        return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
-      }
-      const converted = await this.conversion.convert(m, referral.id, purchase.id);
-      if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
-      tx.record('webhook-event', {
-        type: 'referral.converted',
-        data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
-      });
-      const commissionSoFar =
-        rules.maxCommissionPerReferral === null
-          ? 0
-          : await this.versions.commissionSoFar(m, { referrerId: converted.referrerId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
-      const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === converted.referrerId && a.level === 1);
-      const points = earned.reduce((sum, a) => sum + a.amount, 0);
-      const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
-      await this.notifications.create({
-        tx,
-        userId: converted.referrerId,
-        type: 'referral-converted',
-        title: 'Your friend made their first purchase',
-        message: `Your friend made their first purchase — you earned ${points} points${held ? ' (pending until released)' : ''}.`,
-      });
-      return true;
+    const m = tx.manager;
+    const current = await this.repository.lock(m, purchase.id, 'share');
+    if (!current || current.status === 'refunded' || current.amount < rules.minPurchaseAmount) {
+      return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
     }
+    const converted = await this.conversion.convert(m, referral.id, purchase.id);
+    if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
+    tx.record('webhook-event', {
+      type: 'referral.converted',
+      data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
+    });
+    const commissionSoFar =
+      rules.maxCommissionPerReferral === null
+        ? 0
+        : await this.versions.commissionSoFar(m, { referrerId: converted.referrerId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
+    const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === converted.referrerId && a.level === 1);
+    const points = earned.reduce((sum, a) => sum + a.amount, 0);
+    const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
+    await this.notifications.create({
+      tx,
+      userId: converted.referrerId,
+      type: 'referral-converted',
+      title: 'Your friend made their first purchase',
+      message: `Your friend made their first purchase — you earned ${points} points${held ? ' (pending until released)' : ''}.`,
+    });
+    return true;
   }
 
   /** `replan` runs the rule function again with what the referee already earned its referrer, read in this transaction. */
