@@ -31,9 +31,13 @@ export interface JobOptions {
   localConcurrency?: number;
   /** A cron expression (UTC): pg-boss enqueues the job on that schedule, once across all instances. */
   schedule?: string;
+  /** The handler takes every job of a fetched batch at once (payloads and jobs as arrays); see QueueWorker.handleBatch. */
+  batch?: boolean;
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
+
+export type BatchJobHandler<N extends JobName> = (data: Array<JobPayloads[N]>, jobs: Array<Job<JobPayloads[N]>>) => Promise<unknown>;
 
 export interface JobDeclaration {
   name: JobName;
@@ -48,8 +52,10 @@ const JOB_HANDLER = Symbol('job-handler');
  * it on every instance. Throwing fails the job and pg-boss retries it, so handlers must be
  * idempotent.
  */
+export function OnJob<N extends JobName>(name: N, options?: JobOptions & { batch?: false } | ((config: AppConfig, worker: any) => JobOptions & { batch?: false })): <M extends JobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void;
+export function OnJob<N extends JobName>(name: N, options: JobOptions & { batch: true } | ((config: AppConfig, worker: any) => JobOptions & { batch: true })): <M extends BatchJobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void;
 export function OnJob<N extends JobName>(name: N, options: JobDeclaration['options'] = {}) {
-  return <M extends JobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+  return <M extends JobHandler<N> | BatchJobHandler<N>>(_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     Reflect.defineMetadata(JOB_HANDLER, { name, options } satisfies JobDeclaration, descriptor.value!);
   };
 }

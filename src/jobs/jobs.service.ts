@@ -15,6 +15,7 @@ import { transactionDb } from './transaction-db';
 interface Worker extends JobOptions {
   name: JobName;
   handle(data: object, job: Job<object>): Promise<unknown>;
+  handleBatch?(jobs: Array<Job<object>>): Promise<unknown>;
 }
 
 export const JOBS_SCHEMA = 'pgboss';
@@ -80,8 +81,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         if (!declaration) continue;
         if (this.definitions.has(declaration.name)) throw new Error(`job ${declaration.name} has two workers`);
         const options = typeof declaration.options === 'function' ? declaration.options(this.config, instance) : declaration.options;
-        const handler = instance[method] as Worker['handle'];
-        this.definitions.set(declaration.name, { ...options, name: declaration.name, handle: (data, job) => handler.call(instance, data, job) });
+        const handler = instance[method] as (data: unknown, job: unknown) => Promise<unknown>;
+        const handle: Worker['handle'] = options.batch ? (data, job) => handler.call(instance, [data], [job]) : (data, job) => handler.call(instance, data, job);
+        const handleBatch: Worker['handleBatch'] = options.batch ? (jobs) => handler.call(instance, jobs.map((job) => job.data), jobs) : undefined;
+        this.definitions.set(declaration.name, { ...options, name: declaration.name, handle, handleBatch });
       }
     }
   }
@@ -116,6 +119,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
               await def.handle(job.data, job);
               jobsProcessed.inc({ queue: def.name, result: 'completed' });
             },
+            handleBatch: def.handleBatch && (async (jobs) => {
+              await def.handleBatch!(jobs);
+              jobsProcessed.inc({ queue: def.name, result: 'completed' }, jobs.length);
+            }),
             onJobFailed: (job, error) => {
               jobsProcessed.inc({ queue: def.name, result: 'failed' });
               this.logger.warn({ err: error, job: def.name, jobId: job.id }, 'job failed; pg-boss will retry it');

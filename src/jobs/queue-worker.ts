@@ -13,6 +13,8 @@ export interface QueueWorkerOptions {
   /** Caps the back-off of a failed job's next attempt (pg-boss 10 doubles it without a ceiling). */
   retryDelayMaxSeconds?: number;
   handle(job: FetchedJob): Promise<void>;
+  /** When set, a fetched batch of two or more jobs is handed over whole and completes together; if it throws, each job runs alone through `handle`. */
+  handleBatch?(jobs: FetchedJob[]): Promise<void>;
   onJobFailed(job: FetchedJob, error: unknown): void;
   onError(error: unknown): void;
 }
@@ -71,6 +73,10 @@ export class QueueWorker {
     const timer = setInterval(beat, (this.options.heartbeatSeconds * 1000) / 2);
     const completed: string[] = [];
     try {
+      if (this.options.handleBatch && jobs.length > 1 && (await this.ranAsBatch(jobs))) {
+        completed.push(...jobs.map((job) => job.id));
+        return;
+      }
       for (const job of jobs) {
         try {
           await this.options.handle(job);
@@ -84,6 +90,17 @@ export class QueueWorker {
     } finally {
       clearInterval(timer);
       if (completed.length > 0) await this.boss.complete(this.queue, completed);
+    }
+  }
+
+  /** False when the batch handler threw: its jobs then run one by one, so one poisoned job cannot hold back the rest. */
+  private async ranAsBatch(jobs: FetchedJob[]): Promise<boolean> {
+    try {
+      await this.options.handleBatch!(jobs);
+      return true;
+    } catch (error) {
+      this.options.onError(error);
+      return false;
     }
   }
 

@@ -24,9 +24,10 @@ export class PurchaseWorkersService {
 
   // Jobs of different purchases run side by side; the ledger's SERIALIZABLE retries order their writes.
   // Batches let a worker keep fetching during a burst (a worker fetches again at once only when a batch comes back full).
-  @OnJob(PURCHASE_REWARD_JOB, (config) => ({ queue: purchaseQueue(config), localConcurrency: 4, batchSize: 10 }))
-  reward({ purchaseId }: PurchaseJobData): Promise<void> {
-    return this.rewards.reward(purchaseId);
+  // A batch is rewarded as one (a shared referrer credited once); if it fails, its jobs run one by one.
+  @OnJob(PURCHASE_REWARD_JOB, (config) => ({ queue: purchaseQueue(config), localConcurrency: 4, batchSize: 10, batch: true }))
+  reward(jobs: PurchaseJobData[]): Promise<void> {
+    return this.rewards.rewardMany(jobs.map((j) => j.purchaseId));
   }
 
   // Refunds and releases settle the order after whatever the reward job has written so far;

@@ -155,6 +155,25 @@ export class PurchasesRepository {
     return rows.length > 0;
   }
 
+  /** Many links in one statement, same conflict rule as `linkAward`; the ledger entry ids newly linked. */
+  async linkAwards(m: EntityManager, awards: NewAward[]): Promise<Set<string>> {
+    if (awards.length === 0) return new Set();
+    const rows: Array<{ ledger_entry_id: string }> = await m.query(
+      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state, held_for, release_after, rules_version)
+       SELECT a.purchase_id, a.user_id, a.role, a.level, a.ledger_entry_id, a.amount, a.state,
+              ARRAY(SELECT jsonb_array_elements_text(a.held_for))::uuid[], a.release_after, a.rules_version
+         FROM jsonb_to_recordset($1::jsonb) AS a(purchase_id uuid, user_id uuid, role varchar, level int, ledger_entry_id uuid, amount int,
+                                                 state varchar, held_for jsonb, release_after timestamptz, rules_version int)
+       ON CONFLICT (ledger_entry_id) DO NOTHING
+       RETURNING ledger_entry_id`,
+      [JSON.stringify(awards.map((a) => ({
+        purchase_id: a.purchaseId, user_id: a.userId, role: a.role, level: a.level, ledger_entry_id: a.ledgerEntryId, amount: a.amount,
+        state: a.state, held_for: a.heldFor, release_after: a.releaseAfter, rules_version: a.rulesVersion,
+      })))],
+    );
+    return new Set(rows.map((r) => r.ledger_entry_id));
+  }
+
   /** A held award released or voided; false when it was not held any more. */
   async settleAward(m: EntityManager, awardId: string, to: 'posted' | 'voided'): Promise<boolean> {
     const [, affected] = (await m.query(

@@ -36,6 +36,20 @@ export class ReferralStatsRepository {
     );
   }
 
+  /** One row change per user, with the sum of their deltas. */
+  async addEarnedMany(m: EntityManager, deltas: Array<{ userId: string; delta: number }>): Promise<void> {
+    const sums = new Map<string, number>();
+    for (const { userId, delta } of deltas) sums.set(userId, (sums.get(userId) ?? 0) + delta);
+    const rows = [...sums].filter(([, delta]) => delta !== 0).sort(([a], [b]) => a.localeCompare(b));
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO referral_stats AS s (user_id, total_earned)
+       SELECT * FROM unnest($1::uuid[], $2::bigint[])
+       ON CONFLICT (user_id) DO UPDATE SET total_earned = s.total_earned + EXCLUDED.total_earned, updated_at = now()`,
+      [rows.map(([u]) => u), rows.map(([, d]) => d)],
+    );
+  }
+
   /** The account is closed: it leaves the leaderboard and the rank counts. */
   async close(m: EntityManager, userId: string): Promise<void> {
     await m.query(`UPDATE referral_stats SET closed = true, updated_at = now() WHERE user_id = $1 AND NOT closed`, [userId]);

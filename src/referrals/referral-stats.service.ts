@@ -16,6 +16,11 @@ export class ReferralStatsService {
     return this.repository.addEarned(m, userId, delta);
   }
 
+  /** Many `addEarned` at once: each user's row moves once, by the sum of their deltas. */
+  addEarnedMany(m: EntityManager, deltas: Array<{ userId: string; delta: number }>): Promise<void> {
+    return this.repository.addEarnedMany(m, deltas);
+  }
+
   /** The account of `userId` was closed in this transaction. */
   closeAccount(m: EntityManager, userId: string): Promise<void> {
     return this.repository.close(m, userId);
