@@ -45,7 +45,10 @@ export class OrderSettlementService {
       for (const award of await this.repository.awardsOf(tx.manager, purchaseId, this.clock.now())) await this.settleAward(tx, purchase, award);
       return;
     }
-    const awards = await this.repository.awardsOf(this.dataSource.manager, purchaseId, this.clock.now());
+    const purchase = await this.repository.findById(this.dataSource.manager, purchaseId);
+    if (!purchase) return;
+    // Read after the caller's awards committed: a refund committed later settles again itself.
+    const awards = (await this.repository.awardsOf(this.dataSource.manager, purchaseId, this.clock.now())).filter((a) => mayMove(a, purchase));
     const failed: string[] = [];
     for (const award of awards) {
       try {
@@ -128,4 +131,9 @@ export class OrderSettlementService {
     });
     if (linked && countsAsEarned(award.role)) await this.referralStats.addEarned(m, award.userId, result.transaction.amount);
   }
+}
+
+/** Whether settling could change the award: a held one may be released or voided, a posted one of a refunded order clawed back. */
+function mayMove(award: OrderAward, purchase: PurchaseRow): boolean {
+  return award.state === 'held' || (award.state === 'posted' && purchase.refundedAmount > 0);
 }
