@@ -25,7 +25,7 @@ export class PurchaseWorkersService {
   // Jobs of different purchases run side by side; the ledger's SERIALIZABLE retries order their writes.
   // Batches let a worker keep fetching during a burst (a worker fetches again at once only when a batch comes back full).
   // A batch is rewarded as one (a shared referrer credited once); if it fails, its jobs run one by one.
-  @OnJob(PURCHASE_REWARD_JOB, (config) => ({ queue: purchaseQueue(config), localConcurrency: 4, batchSize: 10, batch: true }))
+  @OnJob(PURCHASE_REWARD_JOB, (config) => ({ queue: purchaseQueue(config), localConcurrency: 4, batchSize: 25, batch: true }))
   reward(jobs: PurchaseJobData[]): Promise<void> {
     return this.rewards.rewardMany(jobs.map((j) => j.purchaseId));
   }
