@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await page.getByRole('tab', { name: 'Flagged referrals' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Users', selected: true }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-users');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('tab-users');
     await page.getByLabel('Email or user id').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Reward rules', selected: true }).waitFor();
@@ -141,7 +141,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
 
     await page.locator('.user-row', { hasText: 'Una Adjusted' }).click();
     await page.getByRole('heading', { name: 'Una Adjusted' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('user-title');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('user-title');
     expect(await page.getByTestId('user-available').textContent()).toBe('0');
     await page.getByText('Nobody referred this user.').waitFor();
     await page.getByText('No ledger entries yet.').waitFor();
@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     await page.getByLabel('Points to add or deduct').fill('250');
     await page.getByRole('button', { name: 'Apply adjustment' }).click();
     await page.getByRole('alert').filter({ hasText: 'Say why' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('adjust-reason');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('adjust-reason');
 
     await page.getByLabel('Reason').fill('Goodwill for the delayed order');
     await page.getByRole('button', { name: 'Apply adjustment' }).click();
@@ -174,7 +174,8 @@ describe.skipIf(!hasChromium)('the admin console in Chromium', () => {
     expect(keys[1]).not.toBe(keys[0]);
 
     await page.getByRole('button', { name: 'Back to the search' }).click();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('user-query');
+    // Focus moves once the search view has rendered, which on a loaded machine is after the click returns.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('user-query');
     await page.locator('.user-row', { hasText: 'Una Adjusted' }).waitFor();
 
     await page.getByRole('tab', { name: 'Audit log' }).click();

@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
     expect(await error.textContent()).toBe('Must be a number from 0 to 100 with at most 2 decimals');
     expect(await page.getByLabel('Commission (%)', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Commission (%)', { exact: true }).getAttribute('aria-describedby')).toContain('rules-commissionPercent-error');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('rules-commissionPercent');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('rules-commissionPercent');
     await page.locator('#rules-new').getByRole('alert').filter({ hasText: 'The server refused one field' }).waitFor();
     await screenshots(page, 'admin-rules-invalid');
 
@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('the reward rules screen in Chromium', () => {
     await page.getByRole('button', { name: 'Schedule version' }).click();
     await page.locator('#rules-effectiveFrom-error').filter({ hasText: 'Must not be in the past' }).waitFor();
     expect(await page.locator('#rules-commissionPercent-error').count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('rules-effectiveFrom');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('rules-effectiveFrom');
 
     const [{ count }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS count FROM reward_rule_versions`);
     expect(count).toBe(1);

@@ -17,7 +17,7 @@ export async function committedChanges(db: Client, userIds: string[], clock: 'co
   const at = clock === 'commit' ? 'pg_xact_commit_timestamp(xmin)' : 'created_at';
   const { rows } = await db.query<{ id: string; user_id: string; committed_at: number }>(
     `SELECT id, user_id, extract(epoch FROM ${at}) * 1000 AS committed_at
-       FROM point_transactions WHERE user_id = ANY($1::uuid[]) ORDER BY 3`,
+       FROM point_transactions WHERE user_id = ANY($1::uuid[]) ORDER BY 3, created_at, id`,
     [userIds],
   );
   return rows.map((r) => ({ id: r.id, userId: r.user_id, committedAt: Number(r.committed_at) }));
