@@ -42,11 +42,14 @@ export class GroupCommit<I, R> {
     if (this.busy || this.waiting.length === 0) return;
     this.busy = true;
     const batch = this.waiting.splice(0, this.options.maxBatch);
-    void this.writeSplitting(batch).finally(() => {
-      this.busy = false;
-      // After the callers just answered have run on: what they write next joins this batch, not the one after.
-      setImmediate(() => this.pump());
-    });
+    // Busy until the callers just answered have run on: what they write next goes in one batch,
+    // not the first of them alone.
+    void this.writeSplitting(batch).finally(() =>
+      setImmediate(() => {
+        this.busy = false;
+        this.pump();
+      }),
+    );
   }
 
   private async writeSplitting(batch: Array<Waiting<I, R>>): Promise<void> {
