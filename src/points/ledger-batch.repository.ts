@@ -187,6 +187,7 @@ function toUserState(r: UserRow): UserState {
   };
 }
 
-export function toBalances(b: BalanceState, level: number): Balances {
+/** The balances an outcome reports: the state with the level it reached. */
+function toBalances(b: BalanceState, level: number): Balances {
   return { total: b.total, available: b.available, pending: b.pending, debt: b.debt, level, seq: b.seq };
 }

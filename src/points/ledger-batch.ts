@@ -1,14 +1,7 @@
-import { EntryInput, LedgerEntry } from './points-ledger.repository';
+import { Balances, EntryInput, LedgerEntry } from './points-ledger.repository';
 
-/** A balance as a batch reads it and moves it (the columns of point_balances). */
-export interface BalanceState {
-  total: number;
-  available: number;
-  pending: number;
-  debt: number;
-  /** The level before the batch; a written entry's level is computed by the database (points_level). */
-  level: number;
-  seq: number;
+/** A balance as a batch reads it and moves it: the level is where the batch found it (a written entry's is computed by the database, by points_level). */
+export interface BalanceState extends Balances {
   windowFrom: Date | null;
   qualifying: number | null;
 }

@@ -28,6 +28,22 @@ function awardMetadata(purchase: PurchaseRow, award: PlannedAward, rules: RuleVe
   };
 }
 
+/** The purchase_awards row of an award as the ledger wrote it. */
+function linkOf(purchase: PurchaseRow, award: PlannedAward, rules: RuleVersion, entry: { id: string; amount: number; status: string }): NewAward {
+  return {
+    purchaseId: purchase.id,
+    userId: award.userId,
+    role: award.role,
+    level: award.level,
+    ledgerEntryId: entry.id,
+    amount: entry.amount,
+    state: entry.status === 'pending' ? 'held' : 'posted',
+    heldFor: award.heldFor,
+    releaseAfter: award.releaseAfter,
+    rulesVersion: rules.version,
+  };
+}
+
 /**
  * The reward job of one purchase. Each step is its own SERIALIZABLE transaction and every award
  * has its business key, so a worker killed anywhere leaves a job that pg-boss re-runs to the
@@ -126,18 +142,7 @@ export class PurchaseRewardsService {
         if (result.code === PointsErrorCode.USER_NOT_FOUND) return;
         throw result;
       }
-      links.push({
-        purchaseId: purchase.id,
-        userId: award.userId,
-        role: award.role,
-        level: award.level,
-        ledgerEntryId: result.transaction.id,
-        amount: result.transaction.amount,
-        state: result.transaction.status === 'pending' ? 'held' : 'posted',
-        heldFor: award.heldFor,
-        releaseAfter: award.releaseAfter,
-        rulesVersion: rules.version,
-      });
+      links.push(linkOf(purchase, award, rules, result.transaction));
     });
     const linked = await this.repository.linkAwards(tx.manager, links);
     const earned = links.filter((l) => linked.has(l.ledgerEntryId) && l.state === 'posted' && countsAsEarned(l.role));
@@ -199,20 +204,9 @@ export class PurchaseRewardsService {
           hold,
           description: award.description,
         });
-        const held = result.transaction.status === 'pending';
-        const linked = await this.repository.linkAward(tx.manager, {
-          purchaseId: purchase.id,
-          userId: award.userId,
-          role: award.role,
-          level: award.level,
-          ledgerEntryId: result.transaction.id,
-          amount: result.transaction.amount,
-          state: held ? 'held' : 'posted',
-          heldFor: award.heldFor,
-          releaseAfter: award.releaseAfter,
-          rulesVersion: rules.version,
-        });
-        if (linked && !held && countsAsEarned(award.role)) await this.referralStats.addEarned(tx.manager, award.userId, result.transaction.amount);
+        const link = linkOf(purchase, award, rules, result.transaction);
+        const linked = await this.repository.linkAward(tx.manager, link);
+        if (linked && link.state === 'posted' && countsAsEarned(award.role)) await this.referralStats.addEarned(tx.manager, award.userId, result.transaction.amount);
       } catch (error) {
         // A beneficiary deleted since: nothing to award, and retrying would not change that.
         if (error instanceof PointsException && error.code === PointsErrorCode.USER_NOT_FOUND) return;
