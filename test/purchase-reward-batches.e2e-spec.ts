@@ -50,6 +50,18 @@ describe('purchase reward batches', () => {
     // The second purchase was refunded before its job ran; the third's referrer has closed their account.
     await db.query(`UPDATE purchases SET status = 'refunded', refunded_amount = amount WHERE id = $1`, [purchases[1]]);
     await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [referrers[2]]);
+    // The first buyer buys twice in the batch (only the first converts); the fourth converted before it.
+    const buyerOf = async (purchaseId: string) => (await db.query(`SELECT user_id FROM purchases WHERE id = $1`, [purchaseId]))[0].user_id;
+    const buy = async (label: string, userId: string) => {
+      const [row] = await db.query(
+        `INSERT INTO purchases (order_id, user_id, amount, currency, completed_at) VALUES ($1, $2, 7000, 'USD', now()) RETURNING id`,
+        [`o-${randomUUID()}`, userId],
+      );
+      labels.set(row.id, label);
+      return row.id as string;
+    };
+    purchases.push(await buy('p0-again', await buyerOf(purchases[0])));
+    await rewards.reward(await buy('p3-before', await buyerOf(purchases[3])));
     return { hot, purchases, labels };
   }
 
@@ -76,7 +88,19 @@ describe('purchase reward batches', () => {
       `SELECT type, data FROM webhook_events WHERE data->>'userId' = ANY($1::text[]) OR data->>'referrerId' = ANY($1::text[])`,
       [ids],
     )).map((r: any) => `${r.type} ${name(r.data.userId ?? r.data.referrerId)} ${r.data.amount ?? ''} ${name(r.data.purchaseId ?? '')}`).sort();
-    return { ledger, awards, stats, balances, events };
+    const notifications = (await db.query(
+      `SELECT user_id, type, message FROM notifications WHERE user_id = ANY($1::uuid[])`,
+      [ids],
+    )).map((r: any) => `${name(r.user_id)} ${r.type} ${r.message}`).sort();
+    const referrals = (await db.query(
+      `SELECT referee_id, status, converted_purchase_id FROM referrals WHERE referee_id = ANY($1::uuid[])`,
+      [ids],
+    )).map((r: any) => `${name(r.referee_id)} ${r.status} ${name(r.converted_purchase_id ?? '-')}`).sort();
+    const recounts = (await db.query(
+      `SELECT DISTINCT data->>'referrerId' AS id FROM pgboss.job WHERE name = 'referrals-active-refresh-referrer' AND data->>'referrerId' = ANY($1::text[])`,
+      [ids],
+    )).map((r: any) => name(r.id)).sort();
+    return { ledger, awards, stats, balances, events, notifications, referrals, recounts };
   }
 
   it('writes what the one-by-one path writes, skips the refunded and the closed, and changes nothing when run again', async () => {
@@ -91,6 +115,10 @@ describe('purchase reward batches', () => {
     expect(a).toEqual(b);
     expect(a.awards.some((l: string) => l.startsWith('p1 '))).toBe(false);
     expect(a.awards.filter((l: string) => l.includes(' hot ')).length).toBeGreaterThan(0);
+    expect(a.referrals).toContain('b0 converted p0');
+    expect(a.referrals).toContain('b3 converted p3-before');
+    expect(a.notifications.filter((l: string) => l.startsWith('r0 referral-converted'))).toHaveLength(1);
+    expect(a.recounts).toEqual(expect.arrayContaining(['r0', 'r3', 'r4']));
 
     await rewards.rewardMany(batched.purchases);
     expect(await snapshot(batched.labels)).toEqual(a);

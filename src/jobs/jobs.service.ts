@@ -89,12 +89,15 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Enqueues many jobs of one queue in one statement, committed (or rolled back) with `tx`. */
-  async sendMany<N extends JobName>(name: N, jobs: Array<{ id?: string; data: JobPayloads[N] }>, { tx }: Required<InTx>): Promise<void> {
+  /**
+   * Enqueues many jobs of one queue in one statement; with `tx` they commit (or roll back) with it.
+   * A job whose singletonKey is taken under the queue's policy is skipped, as `send` skips it.
+   */
+  async sendMany<N extends JobName>(name: N, jobs: Array<{ id?: string; data: JobPayloads[N]; singletonKey?: string }>, { tx }: InTx = {}): Promise<void> {
     if (jobs.length === 0) return;
     await this.started().insert(
       jobs.map((job) => ({ ...job, name, data: job.data as object })),
-      { db: transactionDb(tx.manager) },
+      tx ? { db: transactionDb(tx.manager) } : {},
     );
     this.wakeAfter(tx, name);
   }

@@ -2,12 +2,15 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Server, Socket } from 'socket.io';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
+import { relayChunks } from './relay-chunks';
 import { UserEventOrder } from './user-event-order';
 
 /** The server-side event that carries domain events to the other instances. */
 const RELAY = 'domain-events';
 /** The server-side event that asks the other instances to resync their sockets. */
 const RESYNC = 'resync-sockets';
+/** Under the PostgreSQL adapter's inline NOTIFY limit (8,000 bytes), with room for its envelope. */
+const RELAY_MESSAGE_BYTES = 6_000;
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -44,16 +47,7 @@ export class RealtimeService implements OnModuleInit {
 
   /** `seq`: the balance change the event belongs to, when it belongs to one (DomainEvent). */
   emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>, seq?: number): void {
-    if (!this.server) return;
-    const e = { userId, event, payload, seq } as DomainEvent;
-    if (this.clustered) {
-      try {
-        (this.server.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, [e]);
-      } catch (error) {
-        this.logger.warn({ msg: 'socket relay failed', error: String(error) });
-      }
-    }
-    this.order.push(e);
+    this.publish([{ userId, event, payload, seq } as DomainEvent]);
   }
 
   /** Disconnects every socket of the user, on every instance (through the adapter): its tokens were revoked. */
@@ -66,8 +60,11 @@ export class RealtimeService implements OnModuleInit {
     }
   }
 
+  /** The events of one commit: relayed to the other instances together, then delivered here in each user's order. */
   publish(events: DomainEvent[]): void {
-    for (const e of events) this.emitToUser(e.userId, e.event, e.payload, e.seq);
+    if (!this.server) return;
+    if (this.clustered) for (const chunk of relayChunks(events, RELAY_MESSAGE_BYTES)) this.relay(chunk);
+    for (const e of events) this.order.push(e);
   }
 
   /** Tells a socket that joined its room to fetch what it shows: nothing before this is replayed. */
@@ -90,6 +87,14 @@ export class RealtimeService implements OnModuleInit {
       (this.server.serverSideEmit as (ev: string) => boolean)(RESYNC);
     } catch (error) {
       this.logger.warn({ msg: 'socket resync request failed', error: String(error) });
+    }
+  }
+
+  private relay(events: DomainEvent[]): void {
+    try {
+      (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events);
+    } catch (error) {
+      this.logger.warn({ msg: 'socket relay failed', error: String(error) });
     }
   }
 

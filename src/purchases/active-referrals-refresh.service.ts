@@ -25,7 +25,7 @@ export class ActiveReferralsRefresh {
   }
 
   /**
-   * After a purchase of `buyerId` was recorded or refunded: recount their referrer's active
+   * After a purchase of `buyerId` was refunded (a recorded one is requested by its reward job): recount their referrer's active
    * referees. Runs after the webhook's commit, so it never throws: a failure here must not turn
    * an accepted notification into an error the sender would retry.
    */
@@ -42,10 +42,16 @@ export class ActiveReferralsRefresh {
 
   /** Never throws (it runs after commit). */
   async request(referrerId: string): Promise<void> {
+    await this.requestMany([referrerId]);
+  }
+
+  /** Recounts of many referrers in one statement. Never throws (it runs after commit). */
+  async requestMany(referrerIds: string[]): Promise<void> {
+    const ids = [...new Set(referrerIds)];
     try {
-      await this.jobs.send(ACTIVE_REFERRER_JOB, { referrerId }, { singletonKey: referrerId });
+      await this.jobs.sendMany(ACTIVE_REFERRER_JOB, ids.map((referrerId) => ({ data: { referrerId }, singletonKey: referrerId })));
     } catch (error) {
-      this.logger.warn({ err: error, referrerId }, 'could not queue the active-referrals recount; the daily pass will correct it');
+      this.logger.warn({ err: error, referrerIds: ids }, 'could not queue the active-referrals recount; the daily pass will correct it');
     }
   }
 }

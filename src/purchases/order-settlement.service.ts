@@ -45,20 +45,30 @@ export class OrderSettlementService {
       for (const award of await this.repository.awardsOf(tx.manager, purchaseId, this.clock.now())) await this.settleAward(tx, purchase, award);
       return;
     }
-    const purchase = await this.repository.findById(this.dataSource.manager, purchaseId);
-    if (!purchase) return;
+    await this.settleMany([purchaseId]);
+  }
+
+  /**
+   * `settle` without a unit of work, of many orders: one read finds the awards that could move
+   * (usually none, right after they were written), and only those get units of their own.
+   */
+  async settleMany(purchaseIds: string[]): Promise<void> {
+    const m = this.dataSource.manager;
+    const purchases = await this.repository.findByIds(m, purchaseIds);
     // Read after the caller's awards committed: a refund committed later settles again itself.
-    const awards = (await this.repository.awardsOf(this.dataSource.manager, purchaseId, this.clock.now())).filter((a) => mayMove(a, purchase));
+    const awards = await this.repository.awardsOfMany(m, [...purchases.keys()], this.clock.now());
     const failed: string[] = [];
-    for (const award of awards) {
-      try {
-        await this.uow.run((tx) => this.settleOneAward(tx, purchaseId, award.id), { contentionKey: award.userId });
-      } catch (error) {
-        failed.push(award.key);
-        this.logger.warn({ err: error, purchaseId, award: award.key, userId: award.userId }, 'could not settle an award; the others go on');
+    for (const [purchaseId, purchase] of purchases) {
+      for (const award of (awards.get(purchaseId) ?? []).filter((a) => mayMove(a, purchase))) {
+        try {
+          await this.uow.run((tx) => this.settleOneAward(tx, purchaseId, award.id), { contentionKey: award.userId });
+        } catch (error) {
+          failed.push(award.key);
+          this.logger.warn({ err: error, purchaseId, award: award.key, userId: award.userId }, 'could not settle an award; the others go on');
+        }
       }
     }
-    if (failed.length > 0) throw new Error(`could not settle ${failed.length} award(s) of purchase ${purchaseId}: ${failed.join(', ')}`);
+    if (failed.length > 0) throw new Error(`could not settle ${failed.length} award(s): ${failed.join(', ')}`);
   }
 
   /** When the order's next held award falls due (the release job's next run), if one is still waiting for its date. */

@@ -6,6 +6,7 @@ import { PointsErrorCode, PointsException } from '../points/points.exception';
 import { PointsService } from '../points/points.service';
 import { ReferralConversionService } from '../referrals/referral-conversion.service';
 import { ReferralStatsService } from '../referrals/referral-stats.service';
+import { ActiveReferralsRefresh } from './active-referrals-refresh.service';
 import { OrderSettlementService } from './order-settlement.service';
 import { NewAward, PurchaseRow, PurchasesRepository } from './purchases.repository';
 import { RewardRuleVersionsRepository, RuleVersion } from './reward-rule-versions.repository';
@@ -26,6 +27,17 @@ function awardMetadata(purchase: PurchaseRow, award: PlannedAward, rules: RuleVe
     ...(award.heldFor.length > 0 ? { heldFor: award.heldFor } : {}),
     ...(award.releaseAfter ? { releaseAfter: award.releaseAfter.toISOString() } : {}),
   };
+}
+
+interface RewardInput {
+  purchase: PurchaseRow;
+  chain: RewardChain;
+  rules: RuleVersion;
+}
+
+/** Whether the purchase, as locked now, can convert its buyer's referral: not refunded, and large enough. */
+function mayConvert(current: PurchaseRow | undefined, rules: RuleVersion): current is PurchaseRow {
+  return current !== undefined && current.status !== 'refunded' && current.amount >= rules.minPurchaseAmount;
 }
 
 /** The purchase_awards row of an award as the ledger wrote it. */
@@ -62,6 +74,7 @@ export class PurchaseRewardsService {
     private readonly referralStats: ReferralStatsService,
     private readonly rules: RewardRulesService,
     private readonly versions: RewardRuleVersionsRepository,
+    private readonly activeReferrals: ActiveReferralsRefresh,
   ) {}
 
   async reward(purchaseId: string): Promise<void> {
@@ -77,47 +90,71 @@ export class PurchaseRewardsService {
     const awards = planAwards(rules, purchase, chain, first);
     for (const award of awards) await this.award(purchase, award, rules, (history) => planAwards(rules, purchase, chain, first, history));
     await this.settlement.settle({ purchaseId: purchase.id });
+    await this.activeReferrals.requestMany([referral.referrerId]);
   }
 
   /**
-   * The reward jobs of many purchases in two units of work (all conversions, then all awards), so a
-   * referrer shared by the batch has its balance and counters moved once. Purchases whose rules cap
-   * commission per referral go one by one: their awards must read each other's.
+   * The reward jobs of many purchases in two units of work (all conversions, then all awards), each
+   * a few set-based statements, so a referrer shared by the batch has its balance and counters moved
+   * once. Purchases whose rules cap commission per referral go one by one: their awards must read
+   * each other's.
    */
   async rewardMany(purchaseIds: string[]): Promise<void> {
     const ids = [...new Set(purchaseIds)];
     if (ids.length === 1) return this.reward(ids[0]);
     const m = this.dataSource.manager;
-    const batch: Array<{ purchase: PurchaseRow; chain: RewardChain; rules: RuleVersion }> = [];
+    const found = await this.repository.findByIds(m, ids);
+    const purchases = ids.map((id) => found.get(id)).filter((p): p is PurchaseRow => p !== undefined);
+    const chains = await this.repository.chainsOf(m, [...new Set(purchases.map((p) => p.userId))]);
+    // A buyer nobody referred (or whose referral was rejected) earns nobody anything.
+    const attributed = purchases.filter((p) => isAttributed(chains.get(p.userId)!.referral));
+    const versions = await this.rules.versionsFor(m, attributed);
+    const batch: RewardInput[] = [];
     const alone: string[] = [];
-    for (const id of ids) {
-      const purchase = await this.repository.findById(m, id);
-      if (!purchase) continue;
-      const chain = await this.repository.chainOf(m, purchase.userId);
-      if (!isAttributed(chain.referral)) continue;
-      const rules = await this.rules.versionFor(m, purchase);
-      if (rules.maxCommissionPerReferral !== null) alone.push(id);
-      else batch.push({ purchase, chain, rules });
-    }
+    attributed.forEach((purchase, i) => {
+      const rules = versions[i];
+      if (rules.maxCommissionPerReferral !== null) alone.push(purchase.id);
+      else batch.push({ purchase, chain: chains.get(purchase.userId)!, rules });
+    });
     if (batch.length > 0) {
-      const firsts = await this.uow.run(async (tx) => {
-        const out: boolean[] = [];
-        for (const { purchase, chain, rules } of batch) out.push(await this.convert(tx, purchase, chain, chain.referral!, rules));
-        return out;
-      });
+      const firsts = await this.uow.run((tx) => this.convertMany(tx, batch));
       await this.uow.run((tx) => this.awardMany(tx, batch.map((b, i) => ({ ...b, awards: planAwards(b.rules, b.purchase, b.chain, firsts[i]) }))), {
         contentionKey: AWARD_BATCH_CONTENTION,
       });
-      for (const { purchase } of batch) await this.settlement.settle({ purchaseId: purchase.id });
+      await this.settlement.settleMany(batch.map((b) => b.purchase.id));
+      await this.activeReferrals.requestMany(batch.map((b) => b.chain.referral!.referrerId));
     }
     for (const id of alone) await this.reward(id);
   }
 
+  /** `convert` of each purchase of the batch (none capping commission), in batch order: a referral is converted by its first eligible purchase. */
+  private async convertMany(tx: Tx, batch: RewardInput[]): Promise<boolean[]> {
+    const m = tx.manager;
+    const current = await this.repository.lockMany(m, batch.map((b) => b.purchase.id), 'share');
+    const candidates = new Map<string, RewardInput>();
+    for (const b of batch) {
+      const referralId = b.chain.referral!.id;
+      if (mayConvert(current.get(b.purchase.id), b.rules) && !candidates.has(referralId)) candidates.set(referralId, b);
+    }
+    const converted = await this.conversion.convertMany(m, [...candidates].map(([referralId, b]) => ({ referralId, purchaseId: b.purchase.id })));
+    const others = [...new Set(batch.map((b) => b.chain.referral!.id))].filter((id) => !converted.has(id));
+    const convertedBefore = others.length > 0 ? await this.conversion.convertedPurchaseIds(m, others) : new Map<string, string>();
+    const notices = [...candidates]
+      .filter(([referralId]) => converted.has(referralId))
+      .map(([referralId, b]) => this.announceConversion(tx, b, converted.get(referralId)!, 0));
+    await this.notifications.createMany(tx, notices);
+    return batch.map((b) => {
+      const referralId = b.chain.referral!.id;
+      return (converted.has(referralId) ? candidates.get(referralId)!.purchase.id : convertedBefore.get(referralId)) === b.purchase.id;
+    });
+  }
+
   private async awardMany(tx: Tx, batch: Array<{ purchase: PurchaseRow; rules: RuleVersion; awards: PlannedAward[] }>): Promise<void> {
+    const current = await this.repository.lockMany(tx.manager, batch.map((b) => b.purchase.id), 'share');
     const planned: Array<{ purchase: PurchaseRow; rules: RuleVersion; award: PlannedAward }> = [];
     for (const { purchase, rules, awards } of batch) {
-      const current = await this.repository.lock(tx.manager, purchase.id, 'share');
-      if (!current || current.status === 'refunded') continue;
+      const row = current.get(purchase.id);
+      if (!row || row.status === 'refunded') continue;
       for (const award of awards) planned.push({ purchase, rules, award });
     }
     if (planned.length === 0) return;
@@ -153,30 +190,32 @@ export class PurchaseRewardsService {
   private async convert(tx: Tx, purchase: PurchaseRow, chain: RewardChain, referral: ChainLink, rules: RuleVersion): Promise<boolean> {
     const m = tx.manager;
     const current = await this.repository.lock(m, purchase.id, 'share');
-    if (!current || current.status === 'refunded' || current.amount < rules.minPurchaseAmount) {
-      return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
-    }
+    if (!mayConvert(current ?? undefined, rules)) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
     const converted = await this.conversion.convert(m, referral.id, purchase.id);
     if (!converted) return (await this.conversion.convertedPurchaseId(m, referral.id)) === purchase.id;
-    tx.record('webhook-event', {
-      type: 'referral.converted',
-      data: { referralId: referral.id, referrerId: converted.referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
-    });
     const commissionSoFar =
       rules.maxCommissionPerReferral === null
         ? 0
         : await this.versions.commissionSoFar(m, { referrerId: converted.referrerId, refereeId: purchase.userId, exceptPurchaseId: purchase.id });
-    const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === converted.referrerId && a.level === 1);
+    await this.notifications.create({ tx, ...this.announceConversion(tx, { purchase, chain, rules }, converted.referrerId, commissionSoFar) });
+    return true;
+  }
+
+  /** Records the `referral.converted` webhook event; the referrer's notification, for the caller to store. */
+  private announceConversion(tx: Tx, { purchase, chain, rules }: RewardInput, referrerId: string, commissionSoFar: number) {
+    tx.record('webhook-event', {
+      type: 'referral.converted',
+      data: { referralId: chain.referral!.id, referrerId, refereeId: purchase.userId, purchaseId: purchase.id },
+    });
+    const earned = planAwards(rules, purchase, chain, true, { commissionSoFar }).filter((a) => a.userId === referrerId && a.level === 1);
     const points = earned.reduce((sum, a) => sum + a.amount, 0);
     const held = earned.some((a) => a.heldFor.length > 0 || a.releaseAfter);
-    await this.notifications.create({
-      tx,
-      userId: converted.referrerId,
-      type: 'referral-converted',
+    return {
+      userId: referrerId,
+      type: 'referral-converted' as const,
       title: 'Your friend made their first purchase',
       message: `Your friend made their first purchase — you earned ${points} points${held ? ' (pending until released)' : ''}.`,
-    });
-    return true;
+    };
   }
 
   /** `replan` runs the rule function again with what the referee already earned its referrer, read in this transaction. */

@@ -75,17 +75,26 @@ export class PurchasesRepository {
   }
 
   async findById(m: EntityManager, purchaseId: string): Promise<PurchaseRow | null> {
-    const [row] = await m.query(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = $1`, [purchaseId]);
-    return row ? toPurchase(row) : null;
+    return (await this.findByIds(m, [purchaseId])).get(purchaseId) ?? null;
+  }
+
+  async findByIds(m: EntityManager, purchaseIds: string[]): Promise<Map<string, PurchaseRow>> {
+    const rows: unknown[] = await m.query(`SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = ANY($1::uuid[])`, [purchaseIds]);
+    return new Map(rows.map(toPurchase).map((p) => [p.id, p]));
   }
 
   /** FOR SHARE lets awards of one order run side by side while a refund (FOR UPDATE) waits for them. */
   async lock(m: EntityManager, purchaseId: string, mode: 'share' | 'update'): Promise<PurchaseRow | null> {
-    const [row] = await m.query(
-      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = $1 ${mode === 'share' ? 'FOR SHARE' : 'FOR UPDATE'}`,
-      [purchaseId],
+    return (await this.lockMany(m, [purchaseId], mode)).get(purchaseId) ?? null;
+  }
+
+  /** Locks in id order, so two batches sharing orders cannot deadlock on them. */
+  async lockMany(m: EntityManager, purchaseIds: string[], mode: 'share' | 'update'): Promise<Map<string, PurchaseRow>> {
+    const rows: unknown[] = await m.query(
+      `SELECT ${PURCHASE_COLUMNS} FROM purchases WHERE id = ANY($1::uuid[]) ORDER BY id ${mode === 'share' ? 'FOR SHARE' : 'FOR UPDATE'}`,
+      [purchaseIds],
     );
-    return row ? toPurchase(row) : null;
+    return new Map(rows.map(toPurchase).map((p) => [p.id, p]));
   }
 
   async recordRefund(m: EntityManager, purchaseId: string, refundedTotal: number): Promise<void> {
@@ -99,48 +108,67 @@ export class PurchasesRepository {
 
   /** The buyer's referral and, one level up, the referral of the buyer's referrer. */
   async chainOf(m: EntityManager, buyerId: string): Promise<RewardChain> {
+    return (await this.chainsOf(m, [buyerId])).get(buyerId)!;
+  }
+
+  /** `chainOf` of many buyers in one read; every buyer asked for has an entry. */
+  async chainsOf(m: EntityManager, buyerIds: string[]): Promise<Map<string, RewardChain>> {
     const rows: Array<Record<string, any>> = await m.query(
-      `SELECT 1 AS depth, r.id, r.status, r.referrer_id, r.created_at FROM referrals r WHERE r.referee_id = $1
+      `SELECT r.referee_id AS buyer_id, 1 AS depth, r.id, r.status, r.referrer_id, r.created_at FROM referrals r WHERE r.referee_id = ANY($1::uuid[])
        UNION ALL
-       SELECT 2, r2.id, r2.status, r2.referrer_id, r2.created_at
-         FROM referrals r1 JOIN referrals r2 ON r2.referee_id = r1.referrer_id WHERE r1.referee_id = $1`,
-      [buyerId],
+       SELECT r1.referee_id, 2, r2.id, r2.status, r2.referrer_id, r2.created_at
+         FROM referrals r1 JOIN referrals r2 ON r2.referee_id = r1.referrer_id WHERE r1.referee_id = ANY($1::uuid[])`,
+      [buyerIds],
     );
-    const link = (depth: number): ChainLink | null => {
-      const r = rows.find((x) => Number(x.depth) === depth);
-      return r ? { id: r.id, status: r.status, referrerId: r.referrer_id, createdAt: new Date(r.created_at) } : null;
-    };
-    return { referral: link(1), parent: link(2) };
+    const chains = new Map<string, RewardChain>(buyerIds.map((id) => [id, { referral: null, parent: null }]));
+    for (const r of rows) {
+      const link: ChainLink = { id: r.id, status: r.status, referrerId: r.referrer_id, createdAt: new Date(r.created_at) };
+      const chain = chains.get(r.buyer_id)!;
+      if (Number(r.depth) === 1) chain.referral = link;
+      else chain.parent = link;
+    }
+    return chains;
   }
 
   /** Every award of the purchase with its ledger key, and whether a held award may be released at `at` (its release_after reached). */
   async awardsOf(m: EntityManager, purchaseId: string, at: Date): Promise<OrderAward[]> {
+    return (await this.awardsOfMany(m, [purchaseId], at)).get(purchaseId) ?? [];
+  }
+
+  /** `awardsOf` of many purchases in one read, by purchase id (purchases without awards are absent). */
+  async awardsOfMany(m: EntityManager, purchaseIds: string[], at: Date): Promise<Map<string, OrderAward[]>> {
     const rows: Array<Record<string, any>> = await m.query(
-      `SELECT a.id, a.ledger_entry_id, a.user_id, a.amount, a.state, a.role, a.level, a.held_for, a.release_after, a.clawed_back,
+      `SELECT a.purchase_id, a.id, a.ledger_entry_id, a.user_id, a.amount, a.state, a.role, a.level, a.held_for, a.release_after, a.clawed_back,
               COALESCE(a.release_after <= $2::timestamptz, true) AS due, t.source, t.idempotency_key, pu.user_id AS referee_id
          FROM purchase_awards a
          JOIN point_transactions t ON t.id = a.ledger_entry_id
          JOIN purchases pu ON pu.id = a.purchase_id
-        WHERE a.purchase_id = $1
+        WHERE a.purchase_id = ANY($1::uuid[])
         ORDER BY a.created_at, a.id`,
-      [purchaseId, at],
+      [purchaseIds, at],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      ledgerEntryId: r.ledger_entry_id,
-      userId: r.user_id,
-      amount: Number(r.amount),
-      source: r.source,
-      state: r.state,
-      key: r.idempotency_key,
-      role: r.role,
-      level: Number(r.level),
-      refereeId: r.referee_id,
-      heldFor: r.held_for ?? [],
-      releaseAfter: r.release_after ? new Date(r.release_after) : null,
-      due: r.due,
-      clawedBack: Number(r.clawed_back),
-    }));
+    const byPurchase = new Map<string, OrderAward[]>();
+    for (const r of rows) {
+      const awards = byPurchase.get(r.purchase_id) ?? [];
+      awards.push({
+        id: r.id,
+        ledgerEntryId: r.ledger_entry_id,
+        userId: r.user_id,
+        amount: Number(r.amount),
+        source: r.source,
+        state: r.state,
+        key: r.idempotency_key,
+        role: r.role,
+        level: Number(r.level),
+        refereeId: r.referee_id,
+        heldFor: r.held_for ?? [],
+        releaseAfter: r.release_after ? new Date(r.release_after) : null,
+        due: r.due,
+        clawedBack: Number(r.clawed_back),
+      });
+      byPurchase.set(r.purchase_id, awards);
+    }
+    return byPurchase;
   }
 
   /** Links an award entry to its purchase; false when the entry was linked already (a replayed award). */
@@ -240,7 +268,8 @@ export class PurchasesRepository {
   }
 }
 
-function toPurchase(r: Record<string, any>): PurchaseRow {
+function toPurchase(row: unknown): PurchaseRow {
+  const r = row as Record<string, any>;
   return {
     id: r.id,
     orderId: r.order_id,

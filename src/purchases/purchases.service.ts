@@ -61,7 +61,7 @@ export class PurchasesService {
       }
       return { status: 'accepted', duplicate: true };
     }, READ_COMMITTED);
-    if (!accepted.duplicate) await this.activeReferrals.requestForBuyer(input.userId);
+    // The referrer's active-referral recount is requested by the reward job, which reads the chain anyway.
     return accepted;
   }
 

@@ -57,12 +57,21 @@ export class RewardRuleVersionsRepository {
 
   /** The version in force at `at`: the latest effective one not withdrawn (withdrawn ones never took effect). */
   async inForceAt(m: EntityManager, at: Date): Promise<RuleVersion | null> {
-    const [row] = await m.query(
-      `SELECT ${COLUMNS} FROM reward_rule_versions WHERE withdrawn_at IS NULL AND effective_from <= $1
-        ORDER BY effective_from DESC, version DESC LIMIT 1`,
-      [at],
+    return (await this.inForceAtEach(m, [at]))[0];
+  }
+
+  /** `inForceAt` of each moment, in one read, in the order given. */
+  async inForceAtEach(m: EntityManager, moments: Date[]): Promise<Array<RuleVersion | null>> {
+    const rows: Array<Record<string, unknown>> = await m.query(
+      `SELECT d.n, v.* FROM unnest($1::timestamptz[]) WITH ORDINALITY AS d(at, n)
+         CROSS JOIN LATERAL (
+           SELECT ${COLUMNS} FROM reward_rule_versions WHERE withdrawn_at IS NULL AND effective_from <= d.at
+            ORDER BY effective_from DESC, version DESC LIMIT 1
+         ) v`,
+      [moments],
     );
-    return row ? toVersion(row) : null;
+    const found = new Map(rows.map((r) => [Number(r.n), toVersion(r)]));
+    return moments.map((_, i) => found.get(i + 1) ?? null);
   }
 
   async all(m: EntityManager): Promise<RuleVersion[]> {

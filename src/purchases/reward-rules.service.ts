@@ -14,6 +14,13 @@ const READ_COMMITTED = { isolation: 'READ COMMITTED' } as const;
 /** A version sent with effectiveFrom "now" reaches the server a little later; this much in the past still means now. */
 const CLOCK_SLACK_MS = 60_000;
 
+interface RewardedAt {
+  completedAt: Date;
+  createdAt: Date;
+}
+
+const rewardedAt = (p: RewardedAt): Date => (p.completedAt < p.createdAt ? p.completedAt : p.createdAt);
+
 /** The versions of the reward rules: seeded from REWARD_*, created and withdrawn by admins, in force by date. */
 @Injectable()
 export class RewardRulesService implements OnApplicationBootstrap {
@@ -34,8 +41,19 @@ export class RewardRulesService implements OnApplicationBootstrap {
    * accepted if the shop's clock put completedAt ahead. A version in force when the purchase was
    * accepted can no longer be withdrawn, so every run of the reward job finds the same one.
    */
-  versionFor(m: EntityManager, purchase: { completedAt: Date; createdAt: Date }): Promise<RuleVersion> {
-    return this.versionAt(m, purchase.completedAt < purchase.createdAt ? purchase.completedAt : purchase.createdAt);
+  versionFor(m: EntityManager, purchase: RewardedAt): Promise<RuleVersion> {
+    return this.versionAt(m, rewardedAt(purchase));
+  }
+
+  /** `versionFor` of each purchase, in one read, in the order given. */
+  async versionsFor(m: EntityManager, purchases: RewardedAt[]): Promise<RuleVersion[]> {
+    const moments = purchases.map(rewardedAt);
+    let versions = await this.repository.inForceAtEach(m, moments);
+    if (versions.some((v) => v === null)) {
+      await this.repository.seed(this.dataSource.manager, this.config.rewards);
+      versions = await this.repository.inForceAtEach(m, moments);
+    }
+    return versions as RuleVersion[];
   }
 
   async versionAt(m: EntityManager, at: Date): Promise<RuleVersion> {

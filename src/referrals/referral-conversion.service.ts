@@ -22,8 +22,18 @@ export class ReferralConversionService {
     return this.repository.convert(m, referralId, purchaseId);
   }
 
+  /** `convert` of many referrals, each named once; the referrer of each referral converted now. */
+  convertMany(m: EntityManager, conversions: Array<{ referralId: string; purchaseId: string }>): Promise<Map<string, string>> {
+    if (new Set(conversions.map((c) => c.referralId)).size !== conversions.length) throw new Error('convertMany: a referral named twice');
+    return this.repository.convertMany(m, conversions);
+  }
+
   convertedPurchaseId(m: EntityManager, referralId: string): Promise<string | null> {
     return this.repository.convertedPurchaseId(m, referralId);
+  }
+
+  convertedPurchaseIds(m: EntityManager, referralIds: string[]): Promise<Map<string, string>> {
+    return this.repository.convertedPurchaseIds(m, referralIds);
   }
 
   /** Who referred `refereeId`, unless that referral was rejected. */
