@@ -16,6 +16,8 @@ export interface HttpLoad {
 
 export interface HttpResult {
   perSecond: number;
+  /** How long the load ran. */
+  seconds: number;
   ok: number;
   failed: number;
   latencyP50: number;
@@ -53,6 +55,7 @@ export async function runHttp(load: HttpLoad): Promise<HttpResult> {
   const total = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   return {
     perSecond: ok / result.duration,
+    seconds: result.duration,
     ok,
     failed: total - ok + result.errors + result.timeouts,
     latencyP50: result.latency.p50,
