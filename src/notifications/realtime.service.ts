@@ -8,6 +8,11 @@ import { UserEventOrder } from './user-event-order';
 const RELAY = 'domain-events';
 /** The server-side event that asks the other instances to resync their sockets. */
 const RESYNC = 'resync-sockets';
+/**
+ * Events per relay message: each message is a NOTIFY (a transaction of its own), and this many
+ * keep it under the adapter's 8 kB payload, past which it goes through an attachment row.
+ */
+const RELAY_CHUNK = 25;
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -25,6 +30,8 @@ export class RealtimeService implements OnModuleInit {
   private server?: RealtimeServer;
   private clustered = false;
   private readonly order = new UserEventOrder((e) => this.deliver(e));
+  /** Emitted in this turn of the event loop, not yet relayed: a commit's events leave together. */
+  private unrelayed: DomainEvent[] = [];
 
   constructor(private readonly uow: UnitOfWork) {}
 
@@ -46,19 +53,27 @@ export class RealtimeService implements OnModuleInit {
   emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>, seq?: number): void {
     if (!this.server) return;
     const e = { userId, event, payload, seq } as DomainEvent;
-    if (this.clustered) {
+    if (this.clustered && this.unrelayed.push(e) === 1) queueMicrotask(() => this.relay());
+    this.order.push(e);
+  }
+
+  /** What this turn emitted, in order, in as few messages as fit; before any other message to the instances. */
+  private relay(): void {
+    const events = this.unrelayed;
+    this.unrelayed = [];
+    for (let i = 0; i < events.length; i += RELAY_CHUNK) {
       try {
-        (this.server.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, [e]);
+        (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events.slice(i, i + RELAY_CHUNK));
       } catch (error) {
         this.logger.warn({ msg: 'socket relay failed', error: String(error) });
       }
     }
-    this.order.push(e);
   }
 
   /** Disconnects every socket of the user, on every instance (through the adapter): its tokens were revoked. */
   disconnectUser(userId: string): void {
     if (!this.server) return;
+    this.relay();
     try {
       this.server.in(userRoom(userId)).disconnectSockets(true);
     } catch (error) {
@@ -86,6 +101,7 @@ export class RealtimeService implements OnModuleInit {
   /** After this instance lost a publish: the others' sockets may have missed what it carried. */
   resyncOthers(): void {
     if (!this.server || !this.clustered) return;
+    this.relay();
     try {
       (this.server.serverSideEmit as (ev: string) => boolean)(RESYNC);
     } catch (error) {
