@@ -41,7 +41,7 @@ export class AuditLog {
    * Keeps the row in the unit of work: it is written just before the unit commits, with every
    * other row the unit kept, in one statement (a ledger batch's entries each log one).
    */
-  recordIn(tx: Tx, entry: AuditEntry): void {
+  recordAtCommit(tx: Tx, entry: AuditEntry): void {
     tx.record('audit-entry', entry);
   }
 

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditLog } from './audit-log';
 
-/** The rows a unit of work kept with AuditLog.recordIn go to `audit_log` in its own transaction, before commit. */
+/** The rows a unit of work kept with AuditLog.recordAtCommit go to `audit_log` in its own transaction, before commit. */
 @Injectable()
 export class AuditSink implements OnModuleInit {
   constructor(

@@ -31,7 +31,7 @@ export class AdminPointsService {
     const alongside = async (tx: Tx, r: LedgerResult) => {
       if (r.duplicate || !r.balances) return;
       const { total, available, pending, debt, level } = r.balances;
-      this.audit.recordIn(tx, {
+      this.audit.recordAtCommit(tx, {
         actor: { id: adminId, requestId },
         action: amount > 0 ? 'points.added' : 'points.deducted',
         targetType: 'user',
