@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReferralReviewRepository } from '../src/admin/referral-review.repository';
 import { usersDemoteCommand } from '../src/cli/commands/users-demote.command';
 import { usersPromoteCommand } from '../src/cli/commands/users-promote.command';
+import { ledgerBatchSize } from '../src/metrics/metrics';
+import { AdminPointsService } from '../src/points/admin-points.service';
 import { referralChain } from './utils/purchase-webhooks';
 import { createTestApp, TestApp } from './utils/test-app';
 import { auth, createTestUser, TestUser } from './utils/test-users';
@@ -94,6 +96,82 @@ describe('audit log', () => {
       expect(entries.n).toBe(0);
       const { body } = await t.http.get('/api/points/my-points').set(auth(target)).expect(200);
       expect(body.available).toBe(0);
+    } finally {
+      await db.query(`DROP TRIGGER test_refuse_audit ON audit_log`);
+      await db.query(`DROP FUNCTION test_refuse_audit()`);
+    }
+  });
+
+  async function batchesObserved(): Promise<{ count: number; sum: number }> {
+    const { values } = await ledgerBatchSize.get();
+    return {
+      count: values.find((v) => v.metricName === 'ledger_batch_size_count')?.value ?? 0,
+      sum: values.find((v) => v.metricName === 'ledger_batch_size_sum')?.value ?? 0,
+    };
+  }
+
+  it('writes one row per entry of a batch of grants, none for a duplicate or a refusal', async () => {
+    const [a, b] = [await createTestUser(t.app), await createTestUser(t.app)];
+    const admins = t.app.get(AdminPointsService);
+    const before = await batchesObserved();
+    const opener = admins.add(admin.id, a.id, 10, 'opener', undefined, 'req-opener');
+    const batch = [
+      admins.add(admin.id, a.id, 100, 'grant', 'key-1', 'req-1'),
+      admins.add(admin.id, a.id, 100, 'grant', 'key-1', 'req-1 again'),
+      admins.add(admin.id, a.id, -500, 'too much', undefined, 'req-2'),
+      admins.add(admin.id, a.id, -30, 'fix', undefined, 'req-3'),
+      admins.add(admin.id, b.id, 7, 'other', undefined, 'req-4'),
+    ];
+    await opener;
+    const results = await Promise.allSettled(batch);
+    const after = await batchesObserved();
+    expect([after.count - before.count, after.sum - before.sum]).toEqual([2, 1 + batch.length]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : r.value.result.duplicate))).toEqual([
+      false,
+      true,
+      'INSUFFICIENT_POINTS',
+      false,
+      false,
+    ]);
+    const written = (i: number) => (results[i] as PromiseFulfilledResult<Awaited<(typeof batch)[number]>>).value.result.transaction.id;
+    const audited = async (userId: string) =>
+      (await rowsFor(userId)).map((r: { action: string; details: { transactionId: string }; requestId: string; after: object }) => ({
+        action: r.action,
+        transactionId: r.details.transactionId,
+        requestId: r.requestId,
+        after: r.after,
+      }));
+    expect(await audited(a.id)).toEqual(
+      expect.arrayContaining([
+        { action: 'points.added', transactionId: expect.any(String), requestId: 'req-opener', after: expect.objectContaining({ available: 10 }) },
+        { action: 'points.added', transactionId: written(0), requestId: 'req-1', after: expect.objectContaining({ available: 110 }) },
+        { action: 'points.deducted', transactionId: written(3), requestId: 'req-3', after: expect.objectContaining({ available: 80 }) },
+      ]),
+    );
+    expect(await audited(a.id)).toHaveLength(3);
+    expect(await audited(b.id)).toEqual([{ action: 'points.added', transactionId: written(4), requestId: 'req-4', after: expect.objectContaining({ available: 7 }) }]);
+  });
+
+  it('rolls back only the grant of a batch whose audit row cannot be written', async () => {
+    const [a, b] = [await createTestUser(t.app), await createTestUser(t.app)];
+    const admins = t.app.get(AdminPointsService);
+    await db.query(`
+      CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.details->>'reason' = 'refused by audit' THEN RAISE EXCEPTION 'audit refused'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
+    try {
+      const opener = admins.add(admin.id, a.id, 10, 'opener');
+      const batch = [admins.add(admin.id, a.id, 20, 'kept'), admins.add(admin.id, b.id, 40, 'refused by audit'), admins.add(admin.id, b.id, 5, 'kept')];
+      await opener;
+      const results = await Promise.allSettled(batch);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const [entries] = await db.query(`SELECT count(*)::int AS n, COALESCE(sum(amount), 0)::int AS sum FROM point_transactions WHERE user_id = $1`, [b.id]);
+      expect(entries).toEqual({ n: 1, sum: 5 });
+      expect((await rowsFor(a.id)).map((r: { details: { reason: string } }) => r.details.reason).sort()).toEqual(['kept', 'opener']);
+      expect((await rowsFor(b.id)).map((r: { details: { amount: number } }) => r.details.amount)).toEqual([5]);
     } finally {
       await db.query(`DROP TRIGGER test_refuse_audit ON audit_log`);
       await db.query(`DROP FUNCTION test_refuse_audit()`);

@@ -40,6 +40,29 @@ export class AuditLogRepository {
     return inserted.id;
   }
 
+  /** The rows in one statement, in the order given. */
+  async insertMany(m: EntityManager, rows: AuditRowInput[]): Promise<void> {
+    if (rows.length === 0) return;
+    const json = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
+    await m.query(
+      `INSERT INTO audit_log (actor_id, action, target_type, target_id, before, after, details, request_id)
+       SELECT actor_id, action, target_type, target_id, before::jsonb, after::jsonb, details::jsonb, request_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           WITH ORDINALITY AS r(actor_id, action, target_type, target_id, before, after, details, request_id, ord)
+        ORDER BY ord`,
+      [
+        rows.map((r) => r.actorId),
+        rows.map((r) => r.action),
+        rows.map((r) => r.targetType),
+        rows.map((r) => r.targetId),
+        rows.map((r) => json(r.before)),
+        rows.map((r) => json(r.after)),
+        rows.map((r) => JSON.stringify(r.details)),
+        rows.map((r) => r.requestId),
+      ],
+    );
+  }
+
   /** Newest first, off the index that matches the filter given. */
   async page(
     m: EntityManager,

@@ -2,15 +2,17 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Server, Socket } from 'socket.io';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
-import { relayChunks } from './relay-chunks';
 import { UserEventOrder } from './user-event-order';
 
 /** The server-side event that carries domain events to the other instances. */
 const RELAY = 'domain-events';
 /** The server-side event that asks the other instances to resync their sockets. */
 const RESYNC = 'resync-sockets';
-/** Under the PostgreSQL adapter's inline NOTIFY limit (8,000 bytes), with room for its envelope. */
-const RELAY_MESSAGE_BYTES = 6_000;
+/**
+ * Events per relay message: each message is a NOTIFY (a transaction of its own), and this many
+ * keep it under the adapter's 8 kB payload, past which it goes through an attachment row.
+ */
+const RELAY_CHUNK = 25;
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -28,6 +30,8 @@ export class RealtimeService implements OnModuleInit {
   private server?: RealtimeServer;
   private clustered = false;
   private readonly order = new UserEventOrder((e) => this.deliver(e));
+  /** Emitted in this turn of the event loop, not yet relayed: a commit's events leave together. */
+  private unrelayed: DomainEvent[] = [];
 
   constructor(private readonly uow: UnitOfWork) {}
 
@@ -47,12 +51,29 @@ export class RealtimeService implements OnModuleInit {
 
   /** `seq`: the balance change the event belongs to, when it belongs to one (DomainEvent). */
   emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>, seq?: number): void {
-    this.publish([{ userId, event, payload, seq } as DomainEvent]);
+    if (!this.server) return;
+    const e = { userId, event, payload, seq } as DomainEvent;
+    if (this.clustered && this.unrelayed.push(e) === 1) queueMicrotask(() => this.relay());
+    this.order.push(e);
+  }
+
+  /** What this turn emitted, in order, in as few messages as fit; before any other message to the instances. */
+  private relay(): void {
+    const events = this.unrelayed;
+    this.unrelayed = [];
+    for (let i = 0; i < events.length; i += RELAY_CHUNK) {
+      try {
+        (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events.slice(i, i + RELAY_CHUNK));
+      } catch (error) {
+        this.logger.warn({ msg: 'socket relay failed', error: String(error) });
+      }
+    }
   }
 
   /** Disconnects every socket of the user, on every instance (through the adapter): its tokens were revoked. */
   disconnectUser(userId: string): void {
     if (!this.server) return;
+    this.relay();
     try {
       this.server.in(userRoom(userId)).disconnectSockets(true);
     } catch (error) {
@@ -60,11 +81,8 @@ export class RealtimeService implements OnModuleInit {
     }
   }
 
-  /** The events of one commit: relayed to the other instances together, then delivered here in each user's order. */
   publish(events: DomainEvent[]): void {
-    if (!this.server) return;
-    if (this.clustered) for (const chunk of relayChunks(events, RELAY_MESSAGE_BYTES)) this.relay(chunk);
-    for (const e of events) this.order.push(e);
+    for (const e of events) this.emitToUser(e.userId, e.event, e.payload, e.seq);
   }
 
   /** Tells a socket that joined its room to fetch what it shows: nothing before this is replayed. */
@@ -83,18 +101,11 @@ export class RealtimeService implements OnModuleInit {
   /** After this instance lost a publish: the others' sockets may have missed what it carried. */
   resyncOthers(): void {
     if (!this.server || !this.clustered) return;
+    this.relay();
     try {
       (this.server.serverSideEmit as (ev: string) => boolean)(RESYNC);
     } catch (error) {
       this.logger.warn({ msg: 'socket resync request failed', error: String(error) });
-    }
-  }
-
-  private relay(events: DomainEvent[]): void {
-    try {
-      (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events);
-    } catch (error) {
-      this.logger.warn({ msg: 'socket relay failed', error: String(error) });
     }
   }
 

@@ -27,11 +27,11 @@ export class AdminPointsService {
     const key = ledgerKeyFor('admin', adminId, requestKey, { userId, amount, reason });
     const metadata = { reason, adminId };
     const source = 'admin' as const;
-    // The audit row commits with the entry, in the ledger's group commit.
+    // The audit row commits with the entry, in the ledger's group commit: one statement writes the rows of a whole batch.
     const alongside = async (tx: Tx, r: LedgerResult) => {
       if (r.duplicate || !r.balances) return;
       const { total, available, pending, debt, level } = r.balances;
-      await this.audit.record(tx.manager, {
+      this.audit.recordAtCommit(tx, {
         actor: { id: adminId, requestId },
         action: amount > 0 ? 'points.added' : 'points.deducted',
         targetType: 'user',
