@@ -2,17 +2,15 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Server, Socket } from 'socket.io';
 import { DomainEvent, ServerEventName, ServerEventPayload, ServerToClientEvents, userRoom } from './realtime-events';
+import { relayChunks } from './relay-chunks';
 import { UserEventOrder } from './user-event-order';
 
 /** The server-side event that carries domain events to the other instances. */
 const RELAY = 'domain-events';
 /** The server-side event that asks the other instances to resync their sockets. */
 const RESYNC = 'resync-sockets';
-/**
- * Events per relay message: each message is a NOTIFY (a transaction of its own), and this many
- * keep it under the adapter's 8 kB payload, past which it goes through an attachment row.
- */
-const RELAY_CHUNK = 25;
+/** Under the PostgreSQL adapter's inline NOTIFY limit (8,000 bytes), with room for its envelope: a bigger message goes through an attachment row and could overtake, or be overtaken by, the next. */
+const RELAY_MESSAGE_BYTES = 6_000;
 
 type RealtimeServer = Server<Record<string, never>, ServerToClientEvents>;
 
@@ -61,9 +59,9 @@ export class RealtimeService implements OnModuleInit {
   private relay(): void {
     const events = this.unrelayed;
     this.unrelayed = [];
-    for (let i = 0; i < events.length; i += RELAY_CHUNK) {
+    for (const chunk of relayChunks(events, RELAY_MESSAGE_BYTES)) {
       try {
-        (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, events.slice(i, i + RELAY_CHUNK));
+        (this.server!.serverSideEmit as (ev: string, events: DomainEvent[]) => boolean)(RELAY, chunk);
       } catch (error) {
         this.logger.warn({ msg: 'socket relay failed', error: String(error) });
       }
