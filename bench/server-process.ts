@@ -4,6 +4,8 @@ import { join } from 'node:path';
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** Turns CLICK_RECORDING on or off in the running app; resolves once it took effect. */
+  setClickRecording(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,8 +32,20 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
     child.once('message', (message: { port: number }) => {
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ url: `http://127.0.0.1:${message.port}`, pid: child.pid!, stop: () => stopChild(child) });
+      resolve({
+        url: `http://127.0.0.1:${message.port}`,
+        pid: child.pid!,
+        setClickRecording: (on) => ask(child, { clickRecording: on }),
+        stop: () => stopChild(child),
+      });
     });
+  });
+}
+
+function ask(child: ChildProcess, message: object): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('message', () => resolve());
+    child.send(message);
   });
 }
 

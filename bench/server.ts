@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger } from '../src/common/logging/logger';
 import { configureApp } from '../src/configure-app';
+import { AppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
 import { BenchAppModule } from './bench-app.module';
+
+const isClickRecording = (m: unknown): m is { clickRecording: boolean } =>
+  typeof m === 'object' && m !== null && typeof (m as { clickRecording?: unknown }).clickRecording === 'boolean';
 
 /**
  * The app under HTTP load, in its own process so the load generator does not share its event
@@ -16,8 +21,13 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   process.send?.({ port: address.port });
-  process.on('message', (message) => {
+  process.on('message', (message: unknown) => {
     if (message === 'stop') void app.close().finally(() => process.exit(0));
+    if (isClickRecording(message)) {
+      // Scenario 5 measures recording on and off in one process, so the two never differ in anything else.
+      app.get<AppConfig>(APP_CONFIG).clickRecording = message.clickRecording;
+      process.send?.({ ack: 'clickRecording' });
+    }
   });
   process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
 }
