@@ -82,25 +82,32 @@ describe('audit log', () => {
 
   it('rolls the action back when its audit row cannot be written', async () => {
     const target = await createTestUser(t.app);
-    await db.query(`
-      CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.details->>'reason' = 'refused by audit' THEN RAISE EXCEPTION 'audit refused'; END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
-    try {
+    await whileAuditRefuses('refused by audit', async () => {
       const res = await addPoints({ userId: target.id, amount: 40, reason: 'refused by audit' });
       expect(res.status).toBe(500);
       const [entries] = await db.query(`SELECT count(*)::int AS n FROM point_transactions WHERE user_id = $1`, [target.id]);
       expect(entries.n).toBe(0);
       const { body } = await t.http.get('/api/points/my-points').set(auth(target)).expect(200);
       expect(body.available).toBe(0);
+    });
+  });
+
+  /** Runs `work` while audit rows whose reason is `reason` fail to insert. */
+  async function whileAuditRefuses(reason: string, work: () => Promise<void>): Promise<void> {
+    await db.query(`
+      CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.details->>'reason' = '${reason}' THEN RAISE EXCEPTION 'audit refused'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
+    try {
+      await work();
     } finally {
       await db.query(`DROP TRIGGER test_refuse_audit ON audit_log`);
       await db.query(`DROP FUNCTION test_refuse_audit()`);
     }
-  });
+  }
 
   async function batchesObserved(): Promise<{ count: number; sum: number }> {
     const { values } = await ledgerBatchSize.get();
@@ -155,14 +162,7 @@ describe('audit log', () => {
   it('rolls back only the grant of a batch whose audit row cannot be written', async () => {
     const [a, b] = [await createTestUser(t.app), await createTestUser(t.app)];
     const admins = t.app.get(AdminPointsService);
-    await db.query(`
-      CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.details->>'reason' = 'refused by audit' THEN RAISE EXCEPTION 'audit refused'; END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
-    try {
+    await whileAuditRefuses('refused by audit', async () => {
       const opener = admins.add(admin.id, a.id, 10, 'opener');
       const batch = [admins.add(admin.id, a.id, 20, 'kept'), admins.add(admin.id, b.id, 40, 'refused by audit'), admins.add(admin.id, b.id, 5, 'kept')];
       await opener;
@@ -172,10 +172,7 @@ describe('audit log', () => {
       expect(entries).toEqual({ n: 1, sum: 5 });
       expect((await rowsFor(a.id)).map((r: { details: { reason: string } }) => r.details.reason).sort()).toEqual(['kept', 'opener']);
       expect((await rowsFor(b.id)).map((r: { details: { amount: number } }) => r.details.amount)).toEqual([5]);
-    } finally {
-      await db.query(`DROP TRIGGER test_refuse_audit ON audit_log`);
-      await db.query(`DROP FUNCTION test_refuse_audit()`);
-    }
+    });
   });
 
   it('records approvals and rejections with the note, and nothing when the review fails after writing it', async () => {

@@ -22,24 +22,6 @@ export interface AuditRow extends AuditRowInput {
 /** SQL over `audit_log`; a plain class so that the CLI writes through it too. */
 @Injectable()
 export class AuditLogRepository {
-  async insert(m: EntityManager, row: AuditRowInput): Promise<string> {
-    const [inserted] = await m.query(
-      `INSERT INTO audit_log (actor_id, action, target_type, target_id, before, after, details, request_id)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8) RETURNING id`,
-      [
-        row.actorId,
-        row.action,
-        row.targetType,
-        row.targetId,
-        row.before === null ? null : JSON.stringify(row.before),
-        row.after === null ? null : JSON.stringify(row.after),
-        JSON.stringify(row.details),
-        row.requestId,
-      ],
-    );
-    return inserted.id;
-  }
-
   /** The rows in one statement, in the order given. */
   async insertMany(m: EntityManager, rows: AuditRowInput[]): Promise<void> {
     if (rows.length === 0) return;

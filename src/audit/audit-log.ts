@@ -34,7 +34,7 @@ export class AuditLog {
   constructor(private readonly repository: AuditLogRepository = new AuditLogRepository()) {}
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
-    await this.repository.insert(manager, rowOf(entry));
+    await this.recordMany(manager, [entry]);
   }
 
   /**

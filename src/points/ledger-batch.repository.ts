@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BalanceState, BatchPlan, planBatch, UserState } from './ledger-batch';
-import { Balances, EntryInput, LedgerEntry, lotExpiry, toEntry, WriteOutcome, WriteTerms } from './points-ledger.repository';
+import { Balances, EntryInput, LedgerEntry, LOT_ORDER, lotExpiry, toEntry, WriteOutcome, WriteTerms } from './points-ledger.repository';
 
 /** The batch's users with their balances, and the entries that already hold its keys. */
 const READ_BATCH = `
@@ -68,22 +68,16 @@ WITH t AS (
   SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS t(user_id, d)
 ), lot_order AS (
   SELECT l.id, l.remaining, t.d,
-         SUM(l.remaining) OVER (PARTITION BY l.user_id ORDER BY l.expires_at ASC NULLS LAST, l.created_at, l.id) - l.remaining AS before
+         SUM(l.remaining) OVER (PARTITION BY l.user_id ORDER BY ${LOT_ORDER}) - l.remaining AS before
   FROM point_lots l JOIN t ON l.user_id = t.user_id WHERE l.remaining > 0
 )
 UPDATE point_lots l SET remaining = l.remaining - LEAST(o.remaining, o.d - o.before)
 FROM lot_order o WHERE l.id = o.id AND o.before < o.d`;
 
-interface UserRow {
+interface UserRow extends Balances {
   id: string;
   closed: boolean;
   stored: boolean;
-  total: number;
-  available: number;
-  pending: number;
-  debt: number;
-  level: number;
-  seq: number;
   window_from: string | null;
   qualifying: number | null;
 }

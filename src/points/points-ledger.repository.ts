@@ -127,9 +127,12 @@ export const lotExpiry = (days: string, now: string) =>
  * `debit` is a condition on parameters only: it becomes a one-time filter, so a credit never
  * scans the lots and takes no SIREAD locks on their index (which would fail concurrent awards).
  */
+/** The order in which a debit takes a user's open lots (alias `l`): soonest to expire first, never-expiring last. */
+export const LOT_ORDER = `l.expires_at ASC NULLS LAST, l.created_at, l.id`;
+
 const takeLots = (user: string, debit: string) => `lot_order AS (
   SELECT l.id, l.remaining,
-         SUM(l.remaining) OVER (ORDER BY l.expires_at ASC NULLS LAST, l.created_at, l.id) - l.remaining AS before
+         SUM(l.remaining) OVER (ORDER BY ${LOT_ORDER}) - l.remaining AS before
   FROM point_lots l, lot_move m WHERE ${debit} AND l.user_id = ${user} AND l.remaining > 0 AND m.d < 0
 ), lot_take AS (
   UPDATE point_lots l SET remaining = l.remaining - LEAST(o.remaining, -m.d - o.before)

@@ -173,17 +173,10 @@ export class PurchasesRepository {
 
   /** Links an award entry to its purchase; false when the entry was linked already (a replayed award). */
   async linkAward(m: EntityManager, a: NewAward): Promise<boolean> {
-    const rows = await m.query(
-      `INSERT INTO purchase_awards (purchase_id, user_id, role, level, ledger_entry_id, amount, state, held_for, release_after, rules_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9, $10)
-       ON CONFLICT (ledger_entry_id) DO NOTHING
-       RETURNING id`,
-      [a.purchaseId, a.userId, a.role, a.level, a.ledgerEntryId, a.amount, a.state, a.heldFor, a.releaseAfter, a.rulesVersion],
-    );
-    return rows.length > 0;
+    return (await this.linkAwards(m, [a])).has(a.ledgerEntryId);
   }
 
-  /** Many links in one statement, same conflict rule as `linkAward`; the ledger entry ids newly linked. */
+  /** The links in one statement; the ledger entry ids newly linked (one linked before, a replayed award, is left out). */
   async linkAwards(m: EntityManager, awards: NewAward[]): Promise<Set<string>> {
     if (awards.length === 0) return new Set();
     const rows: Array<{ ledger_entry_id: string }> = await m.query(

@@ -28,12 +28,7 @@ export class ReferralStatsRepository {
   }
 
   async addEarned(m: EntityManager, userId: string, delta: number): Promise<void> {
-    if (delta === 0) return;
-    await m.query(
-      `INSERT INTO referral_stats AS s (user_id, total_earned) VALUES ($1, $2)
-       ON CONFLICT (user_id) DO UPDATE SET total_earned = s.total_earned + $2, updated_at = now()`,
-      [userId, delta],
-    );
+    await this.addEarnedMany(m, [{ userId, delta }]);
   }
 
   /** One row change per user, with the sum of their deltas. */
