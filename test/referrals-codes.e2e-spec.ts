@@ -49,7 +49,7 @@ describe('referral codes and short links over HTTP', () => {
 
   async function clicksFor(referrerId: string) {
     await t.app.get(ClickRecorderService).flush();
-    return db.query(`SELECT code, ip_hash, device_id, created_at FROM referral_clicks WHERE referrer_id = $1 ORDER BY id`, [referrerId]);
+    return db.query(`SELECT code, ip_hash, device_id, created_at FROM referral_clicks WHERE referrer_id = $1 ORDER BY created_at, ctid`, [referrerId]);
   }
 
   describe('POST /api/points/generate-referral-code', () => {

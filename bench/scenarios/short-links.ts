@@ -11,6 +11,12 @@ import { median, ratio, sleep } from '../stats';
 const CONNECTIONS = 16;
 const REFERRERS = 10_000;
 const SLICE_S = 1;
+/**
+ * Seconds of each arm per round, at least: on two shared cores single 1-s slices vary by ±15%,
+ * and with 6 s of each the same process with recording off in both arms read −13% to +2%, so a
+ * 5% target could not be told from 0; with 12–20 s of each, four such runs read −4.2% to +1.9%.
+ */
+const MIN_SECONDS = 30;
 
 interface Load {
   runs: number;
@@ -31,6 +37,7 @@ function add(total: Load, r: HttpResult): void {
 
 /** Scenario 5: GET /r/:code with click recording on, against the same process with it off. */
 export const shortLinks: Scenario = async ({ server, options, log }): Promise<ScenarioReport> => {
+  const seconds = Math.max(options.duration, MIN_SECONDS);
   const db = await freshDatabase(server);
   await seedUsers(db.url, REFERRERS);
   // One process, recording switched per slice: two processes differed by up to 10% with recording off in both.
@@ -54,7 +61,7 @@ export const shortLinks: Scenario = async ({ server, options, log }): Promise<Sc
       // Short slices in ABBA order (BAAB in even rounds): drift and whatever else runs on the machine fall on both alike.
       const round = { on: emptyLoad(), off: emptyLoad() };
       const order = n % 2 ? (['on', 'off', 'off', 'on'] as const) : (['off', 'on', 'on', 'off'] as const);
-      for (let slice = 0; slice < 2 * Math.max(1, Math.round(options.duration / SLICE_S)); slice++) {
+      for (let slice = 0; slice < 2 * Math.round(seconds / SLICE_S); slice++) {
         const which = order[slice % 4];
         await app.setClickRecording(which === 'on');
         add(round[which], await follow(app.url, SLICE_S));
@@ -83,7 +90,7 @@ export const shortLinks: Scenario = async ({ server, options, log }): Promise<Sc
       details: { referrers: REFERRERS, connections: CONNECTIONS, rounds, recorded, redirectsOn },
       notes: [
         `one instance of the app, CLICK_RECORDING switched on and off between slices, ${CONNECTIONS} connections, codes of ${REFERRERS} random referrers, ` +
-          `each round ${options.duration} s per instance in ${SLICE_S}-s slices, ABBA order`,
+          `each round ${seconds} s of each (at least ${MIN_SECONDS}, whatever --duration says) in ${SLICE_S}-s slices, ABBA order`,
       ],
     };
   } finally {

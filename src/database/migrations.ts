@@ -27,6 +27,7 @@ import { CreateRewardRuleVersions1763900500000 } from '../../migrations/17639005
 import { CreatePointLots1763900600000 } from '../../migrations/1763900600000-CreatePointLots';
 import { AddLevelWindows1763900700000 } from '../../migrations/1763900700000-AddLevelWindows';
 import { BatchedBalanceSeq1763900750000 } from '../../migrations/1763900750000-BatchedBalanceSeq';
+import { SlimReferralClicks1763900800000 } from '../../migrations/1763900800000-SlimReferralClicks';
 
 /** Listed explicitly so that the compiled app, the CLI and the tests load the same set. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   CreatePointLots1763900600000,
   AddLevelWindows1763900700000,
   BatchedBalanceSeq1763900750000,
+  SlimReferralClicks1763900800000,
 ];
