@@ -3,9 +3,10 @@ import type { AppConfig } from '../config/app-config';
 import { ClickRecorderService } from './click-recorder.service';
 import type { ReferralClick, ReferralsRepository } from './referrals.repository';
 
+const INSERT_MS = 10;
+
 describe('ClickRecorderService', () => {
   let batches: ReferralClick[][];
-  let insertMs: number;
   let failing: boolean;
   let attempts: number;
   let recorder: ClickRecorderService;
@@ -13,19 +14,19 @@ describe('ClickRecorderService', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     batches = [];
-    insertMs = 10;
     failing = false;
     attempts = 0;
     const repository = {
-      insertClicks: (clicks: ReferralClick[]) =>
-        ++attempts &&
-        new Promise<void>((resolve, reject) =>
+      insertClicks: (clicks: ReferralClick[]) => {
+        attempts += 1;
+        return new Promise<void>((resolve, reject) =>
           setTimeout(() => {
             if (failing) return reject(new Error('connection refused'));
             batches.push(clicks);
             resolve();
-          }, insertMs),
-        ),
+          }, INSERT_MS),
+        );
+      },
     } as unknown as ReferralsRepository;
     recorder = new ClickRecorderService({ clickRecording: true, jwtSecret: 'test-secret' } as AppConfig, repository);
   });
